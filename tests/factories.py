@@ -1,0 +1,98 @@
+"""Factories for test data. Workflow states are reached through articles.workflow, never set."""
+
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+
+from articles.models import Article, Image, Official, Region, Section, Topic
+
+
+def jpeg_bytes(width=800, height=600, color=(30, 80, 140), exif=None):
+    buffer = io.BytesIO()
+    picture = PILImage.new("RGB", (width, height), color)
+    if exif is not None:
+        picture.save(buffer, "JPEG", exif=exif)
+    else:
+        picture.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def uploaded_jpeg(name="foto.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="id_ID")
+    last_name = factory.Faker("last_name", locale="id_ID")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@newsroom.test")
+    is_staff = True
+    password = factory.django.Password("rahasia-redaksi-123")
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Rubrik {n}")
+    slug = factory.Sequence(lambda n: f"rubrik-{n}")
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(uploaded_jpeg)
+    caption = "Warga melintasi jalan yang tergenang di Balikpapan."
+    credit = "Newsroom/Dewi"
+    alt_text = "Jalan tergenang air setinggi lutut"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Wilayah {n}")
+    slug = factory.Sequence(lambda n: f"wilayah-{n}")
+    kind = Region.Kind.CITY
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Official
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Tokoh {n}")
+    slug = factory.Sequence(lambda n: f"tokoh-{n}")
+    position = "Wakil Wali Kota Balikpapan"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"topik {n}")
+    slug = factory.Sequence(lambda n: f"topik-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A draft article; move it through states with articles.workflow."""
+
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Pemkot Balikpapan bahas program kerja ke-{n}")
+    lead = "Pemerintah kota membahas percepatan program menjelang akhir tahun anggaran."
+    body = "<p>Rapat koordinasi digelar di balai kota.</p><p>Peserta membahas anggaran.</p>"
+    dateline = "BALIKPAPAN"
+    section = factory.SubFactory(SectionFactory)
