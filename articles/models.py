@@ -431,11 +431,9 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.normalise_fields()
         if not self.slug:
             self.slug = unique_slug(Article, self.title, max_length=180, exclude_pk=self.pk)
-        self.word_count = count_words(self.body)
-        self.reading_time = max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
@@ -443,6 +441,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def normalise_fields(self):
+        """Clean the body and derive counts; bulk importers call this before bulk_create."""
+        self.body = sanitize_html(self.body)
+        self.word_count = count_words(self.body)
+        self.reading_time = max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
     def is_public(self):

@@ -96,3 +96,29 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<p>Rapat koordinasi digelar di balai kota.</p><p>Peserta membahas anggaran.</p>"
     dateline = "BALIKPAPAN"
     section = factory.SubFactory(SectionFactory)
+
+
+def publishable_article(**kwargs):
+    """A draft that passes the pre-publish checklist (lead, photo, region, section, answers)."""
+    article = ArticleFactory(
+        featured_image=kwargs.pop("featured_image", None) or ImageFactory(),
+        identifies_child=False,
+        identifies_sexual_violence_victim=False,
+        **kwargs,
+    )
+    article.regions.add(RegionFactory(name="Balikpapan", slug="balikpapan"))
+    return article
+
+
+def published_article(actor=None, published_at=None, **kwargs):
+    """An article taken to "published" through the real workflow, by a superuser."""
+    from articles import workflow
+
+    actor = actor or UserFactory(username="pemred-uji", is_superuser=True)
+    article = publishable_article(**kwargs)
+    for name in ["submit", "approve"]:
+        article = workflow.apply_transition(article, name, actor)
+    if published_at is not None:
+        article.published_at = published_at
+        article.save(update_fields=["published_at"])
+    return workflow.apply_transition(article, "publish", actor)
