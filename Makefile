@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	NEWSROOM_ENV=development $(BIN)/python manage.py migrate --noinput
 	NEWSROOM_ENV=development $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	NEWSROOM_ENV=development $(BIN)/python manage.py load_regions
 	NEWSROOM_ENV=development $(BIN)/python manage.py load_demo
 	@echo "Newsroom is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	NEWSROOM_ENV=development $(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) \
@@ -39,8 +40,9 @@ format: $(VENV)/.installed
 
 # Translations are kept per area in locale/parts/; this merges and compiles them.
 # The compiled .mo is committed, so running the site needs no gettext tools.
+# Parts are read as one stream so that the header's charset covers their non-ASCII text.
 messages:
-	msgcat --use-first --sort-output locale/header.po locale/parts/*.po -o locale/id/LC_MESSAGES/django.po
+	cat locale/header.po locale/parts/*.po | msguniq --use-first --sort-output -o locale/id/LC_MESSAGES/django.po -
 	msgfmt --check-format -o locale/id/LC_MESSAGES/django.mo locale/id/LC_MESSAGES/django.po
 
 clean:

@@ -1,8 +1,12 @@
 import math
+from datetime import datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -85,7 +89,13 @@ class Image(models.Model):
 
 
 class Region(TagBase):
-    """A place in Indonesia's administrative tree (province > city/regency > district)."""
+    """A place in Indonesia's administrative tree (province > city/regency > district).
+
+    ``name`` is what readers call the place ("Balikpapan", "Kutai Kartanegara"), with
+    the official prefix only where two places would share it ("Kota Bogor", "Kabupaten
+    Bogor"); ``official_name`` is the Kemendagri one. The tree has three levels at most,
+    so roll-ups follow ``parent`` twice instead of storing a path.
+    """
 
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Province")
@@ -93,8 +103,23 @@ class Region(TagBase):
         REGENCY = "regency", _("Regency")
         DISTRICT = "district", _("District")
 
-    # Names repeat across the country (many districts share one), so only the slug is unique.
+    # Which kinds a region's parent may be: the tree is province > city/regency > district.
+    PARENT_KINDS = {
+        Kind.PROVINCE: (),
+        Kind.CITY: (Kind.PROVINCE,),
+        Kind.REGENCY: (Kind.PROVINCE,),
+        Kind.DISTRICT: (Kind.CITY, Kind.REGENCY),
+    }
+
+    # Unique ignoring case (see Meta) so a chip, an autocomplete entry or an imported name
+    # means one place; the region data spells out repeated names ("Kota Bogor").
     name = models.CharField(_("name"), max_length=100)
+    official_name = models.CharField(
+        _("official name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As in the Kemendagri list, for example Kota Balikpapan."),
+    )
     code = models.CharField(_("Kemendagri code"), max_length=13, unique=True, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITY)
     parent = models.ForeignKey(
@@ -104,6 +129,11 @@ class Region(TagBase):
         null=True,
         blank=True,
         related_name="children",
+    )
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("One other name per line, such as an abbreviation (Kaltim, Kukar)."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -116,10 +146,38 @@ class Region(TagBase):
                 condition=Q(kind__in=["province", "city", "regency", "district"]),
                 name="region_kind_valid",
             ),
+            models.UniqueConstraint(Lower("name"), name="region_name_unique"),
         ]
 
     def get_absolute_url(self):
         return reverse("articles:region_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        allowed = self.PARENT_KINDS.get(self.kind, ())
+        if self.parent is not None and self.parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot lie inside a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
+
+    def descendants_and_self(self):
+        """This region and every region under it, as a queryset usable as one subquery."""
+        return Region.objects.filter(Q(pk=self.pk) | Q(parent=self.pk) | Q(parent__parent=self.pk))
+
+    def ancestors(self):
+        """The regions containing this one, the province first.
+
+        Load the region with ``select_related("parent__parent")`` to read them
+        without a query.
+        """
+        chain = []
+        region = self.parent
+        while region is not None and len(chain) < len(self.Kind):
+            chain.insert(0, region)
+            region = region.parent
+        return chain
 
 
 class Official(TagBase):
@@ -153,6 +211,72 @@ class Official(TagBase):
     def get_absolute_url(self):
         return reverse("articles:official_detail", kwargs={"slug": self.slug})
 
+    def position_at(self, when):
+        """The position held on ``when`` (a date, or a datetime read in WITA), or None.
+
+        An article shows what the person was at its publish date: the deputy mayor of
+        2023 stays deputy mayor on that story after becoming mayor. The position
+        history decides when it has entries; an official without any holds the
+        current ``position``. Reads ``positions`` from prefetch_related when prefetched.
+        """
+        day = timezone.localdate(when) if isinstance(when, datetime) else when
+        history = self.positions.all()
+        if not history:
+            return self._position_from_fields()
+        return next(
+            (p for p in history if p.start <= day and (p.end is None or day <= p.end)), None
+        )
+
+    def current_position(self):
+        """The position held today (see ``position_at``)."""
+        return self.position_at(timezone.localdate())
+
+    def _position_from_fields(self):
+        if not self.position:
+            return None
+        return OfficialPosition(
+            official=self,
+            title=self.position,
+            institution=self.institution,
+            region_id=self.region_id,
+        )
+
+
+class OfficialPosition(models.Model):
+    """One period of an official's career: deputy mayor 2021–2025, mayor from 2025."""
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("official"), on_delete=models.CASCADE, related_name="positions"
+    )
+    title = models.CharField(_("position"), max_length=150)
+    institution = models.CharField(_("institution"), max_length=150, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region served"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty while the position is held.")
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("position")
+        verbose_name_plural = _("position history")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="official_position_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
 
 class Topic(TagBase):
     class Meta:
@@ -162,6 +286,38 @@ class Topic(TagBase):
 
     def get_absolute_url(self):
         return reverse("articles:topic_detail", kwargs={"slug": self.slug})
+
+
+class TagRedirect(models.Model):
+    """The address of a merged tag: its old page answers 301 with the tag it went into."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        OFFICIAL = "official", _("Official")
+        TOPIC = "topic", _("Topic")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    old_slug = models.SlugField(_("old slug"), max_length=100, allow_unicode=True)
+    new_slug = models.SlugField(_("new slug"), max_length=100, allow_unicode=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "old_slug"]
+        verbose_name = _("tag redirect")
+        verbose_name_plural = _("tag redirects")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="tag_redirect_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["region", "official", "topic"]),
+                name="tag_redirect_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.old_slug} → {self.new_slug}"
+
+    def get_absolute_url(self):
+        return reverse(f"articles:{self.kind}_detail", kwargs={"slug": self.new_slug})
 
 
 class TaggedRegion(TaggedItemBase):
@@ -202,6 +358,16 @@ class TaggedTopic(TaggedItemBase):
         ]
 
 
+# What full-text search reads, by weight: a match in the title ranks above one in the body.
+SEARCHED_FIELDS = {"title", "lead", "body"}
+SEARCH_CONFIG = "indonesian"
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Articles readers may see: published, or scheduled and past their time.
@@ -216,8 +382,35 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("section", "featured_image").prefetch_related("reporters")
 
+    def refresh_search_vectors(self):
+        """Recompute the full-text vectors of these articles in one UPDATE (PostgreSQL only).
+
+        Article.save() calls it for one row; bulk importers call it for what they wrote.
+        Elsewhere (SQLite) search falls back to substring matching and needs no vector.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        return self.update(search_vector=SEARCH_VECTOR)
+
     def owned_by(self, user):
-        return self.filter(Q(created_by=user) | Q(reporters=user)).distinct()
+        """Articles ``user`` created or is bylined on (EXISTS, not a join: no duplicates)."""
+        bylined = Article.reporters.through.objects.filter(article=models.OuterRef("pk"), user=user)
+        return self.filter(Q(created_by=user) | models.Exists(bylined))
+
+    def in_region(self, region):
+        """Articles tagged with ``region`` or any region inside it, in one query.
+
+        A story tagged Balikpapan Selatan is also a Balikpapan and a Kalimantan Timur
+        story without being tagged so.
+        """
+        tagged = TaggedRegion.objects.filter(tag__in=region.descendants_and_self())
+        return self.filter(pk__in=tagged.values("content_object_id"))
+
+    def with_tags(self):
+        """Prefetch the tags an article page shows: a fixed number of queries for any list."""
+        return self.prefetch_related(
+            "regions__parent__parent", "officials__positions", "officials__photo", "topics"
+        )
 
 
 class Article(models.Model):
@@ -381,6 +574,18 @@ class Article(models.Model):
         _("external ID"), max_length=200, unique=True, null=True, blank=True, editable=False
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True, editable=False)
+    # Full-text search on PostgreSQL (see articles/search.py); its GIN index is
+    # created by migration 0004 on PostgreSQL only. Always NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # Related stories (rules in articles/recommendations/).
+    inline_related = models.BooleanField(
+        _("inline “Read also” link"),
+        default=True,
+        help_text=_("Show one related story as a link between the body's paragraphs."),
+    )
+    related_computed_at = models.DateTimeField(
+        _("related stories computed"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -438,6 +643,8 @@ class Article(models.Model):
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
         super().save(*args, **kwargs)
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            Article.objects.using(self._state.db).filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
@@ -572,3 +779,146 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class RelatedArticle(models.Model):
+    """One stored "Read also" recommendation, computed by articles.recommendations."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="related_links"
+    )
+    related = models.ForeignKey(
+        Article,
+        verbose_name=_("related article"),
+        on_delete=models.CASCADE,
+        related_name="related_from",
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "rank"]
+        verbose_name = _("related article")
+        verbose_name_plural = _("related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank_unique"),
+            models.UniqueConstraint(
+                fields=["article", "related"], name="related_article_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_article_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.related}"
+
+
+class RelatedPin(models.Model):
+    """A story an editor wants first in an article's "Read also" block."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="related_pins"
+    )
+    related = models.ForeignKey(
+        Article, verbose_name=_("pinned article"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["article", "order", "pk"]
+        verbose_name = _("pinned related article")
+        verbose_name_plural = _("pinned related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_pin_unique"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_pin_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.related}"
+
+
+class RelatedExclusion(models.Model):
+    """A story an editor never wants in an article's "Read also" block."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="related_exclusions",
+    )
+    related = models.ForeignKey(
+        Article, verbose_name=_("excluded article"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("excluded related article")
+        verbose_name_plural = _("excluded related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_exclusion_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} ↛ {self.related}"
+
+
+class ArticleTerm(models.Model):
+    """One of an article's weightiest text terms: the inverted index for related stories."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="terms"
+    )
+    term = models.CharField(_("term"), max_length=40)
+    weight = models.FloatField(_("weight"))
+
+    class Meta:
+        verbose_name = _("article term")
+        verbose_name_plural = _("article terms")
+        indexes = [models.Index(fields=["term", "article"], name="article_term_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "term"], name="article_term_unique"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class TermStatistic(models.Model):
+    """How many public articles use a term: the corpus document frequency for IDF."""
+
+    term = models.CharField(_("term"), max_length=40, unique=True)
+    article_count = models.PositiveIntegerField(_("articles"), default=0)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("term statistic")
+        verbose_name_plural = _("term statistics")
+
+    def __str__(self):
+        return self.term
+
+
+class ArticleViewCount(models.Model):
+    """How often an article was read on one day (WITA): no visitor data, only a count."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="view_counts"
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-views"]
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        indexes = [models.Index(fields=["day", "article", "views"], name="article_views_by_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="article_view_count_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"

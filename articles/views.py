@@ -1,17 +1,108 @@
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+"""The public site: thin views over ``Article.objects.published()``.
 
-from articles.models import Article, Official, Region, Section, Topic
+Every public page is wrapped in ``caching.public_page`` (anonymous visitors get it
+from the cache, staff always see it fresh) and prepares everything its template
+shows with ``select_related``/``prefetch_related``, so a page makes the same small
+number of queries however many articles, tags or authors there are.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+)
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils import translation
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.generic.dates import (
+    ArchiveIndexView,
+    DayArchiveView,
+    MonthArchiveView,
+    YearArchiveView,
+)
+
+from articles import pageviews, recommendations, search, taxonomy, workflow
+from articles.caching import public_page
+from articles.context_processors import nav_sections
+from articles.models import Article, Correction, Official, Region, Section, TaggedRegion, Topic
 
 PAGE_SIZE = 12
+LATEST_COUNT = 10
+SECTION_BLOCK_SIZE = 4
+MOST_READ_COUNT = 5
+RELATED_COUNT = 5
+REGION_SHORTCUTS = 12
+# Saving a story while publishing it is not an update readers need to hear about.
+SHOWN_AS_UPDATED_AFTER = timedelta(minutes=5)
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The page named by ``?halaman=N``; a missing, odd or out-of-range number is a 404.
+
+    One URL per page keeps listings crawlable without duplicates.
+    """
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("halaman") or 1)
+    except InvalidPage:
+        raise Http404 from None
+
+
+# Columns no listing shows: the body and, on PostgreSQL, the sizeable search vector.
+UNLISTED_FIELDS = ("body", "search_vector")
+
+
+def cards(queryset):
+    """Articles as listing cards show them: section and photo, no further query per card."""
+    return queryset.select_related("section", "featured_image").defer(*UNLISTED_FIELDS)
+
+
+def article_page(queryset):
+    """Everything the article page shows, in a fixed number of queries."""
+    return (
+        queryset.select_related(
+            "section", "featured_image", "editor", "reply_to", "reply_to__section"
+        )
+        .defer("search_vector", "reply_to__body", "reply_to__search_vector")
+        .prefetch_related(
+            "reporters",
+            "regions",
+            "officials",
+            "topics",
+            "corrections",
+            Prefetch(
+                "replies",
+                queryset=Article.objects.published().defer(*UNLISTED_FIELDS),
+                to_attr="public_replies",
+            ),
+        )
+    )
+
+
+def related_articles_for(article, limit=RELATED_COUNT):
+    """The "Baca juga" stories under ``article``: for now the latest of its section."""
+    if article.section_id is None:
+        return []
+    stories = Article.objects.published().filter(section_id=article.section_id)
+    return list(cards(stories.exclude(pk=article.pk))[:limit])
+
+
+def region_articles(region):
+    """Public articles about ``region`` or a place inside it (district → city → province)."""
+    tagged = TaggedRegion.objects.filter(tag__in=region.descendants_and_self())
+    return Article.objects.published().filter(pk__in=tagged.values("content_object"))
 
 
 @require_safe
@@ -23,68 +114,262 @@ def health(request):
 
 
 @require_safe
+@public_page
 def home(request):
-    latest = Article.objects.published().for_listing()[:13]
-    return render(request, "articles/home.html", {"headline": latest[:1], "latest": latest[1:]})
-
-
-@require_safe
-def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().filter(section=section).for_listing()
+    """Headline, latest stories, a block per section, most read and region shortcuts."""
+    latest = list(cards(Article.objects.published())[: LATEST_COUNT + 1])
+    section_blocks = [
+        (section, stories)
+        for section in nav_sections()
+        if (
+            stories := list(
+                cards(Article.objects.published().filter(section=section))[:SECTION_BLOCK_SIZE]
+            )
+        )
+    ]
     return render(
         request,
-        "articles/section_detail.html",
-        {"section": section, "page_obj": _page(request, articles)},
+        "articles/home.html",
+        {
+            "headline": latest[0] if latest else None,
+            "latest": latest[1:],
+            "section_blocks": section_blocks,
+            "most_read_day": pageviews.most_read(days=1, limit=MOST_READ_COUNT),
+            "most_read_week": pageviews.most_read(days=7, limit=MOST_READ_COUNT),
+            "region_shortcuts": region_shortcuts(),
+            "is_home": True,
+        },
     )
 
 
-def _render_article(request, article):
-    return render(request, "articles/article_detail.html", {"article": article})
+def region_shortcuts():
+    """Cities and regencies that have public stories (their own or their districts')."""
+    public = Article.objects.published().values("pk")
+    tagged = TaggedRegion.objects.filter(content_object__in=public)
+    with_stories = tagged.filter(Q(tag=OuterRef("pk")) | Q(tag__parent=OuterRef("pk")))
+    return list(
+        Region.objects.filter(kind__in=[Region.Kind.CITY, Region.Kind.REGENCY])
+        .filter(Exists(with_stories))
+        .order_by("name")[:REGION_SHORTCUTS]
+    )
 
 
 @require_safe
+@public_page
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    articles = cards(Article.objects.published().filter(section=section))
+    return render(
+        request,
+        "articles/section_detail.html",
+        {"section": section, "page_obj": paginate(request, articles)},
+    )
+
+
+@require_safe
+@public_page
+def author_detail(request, pk):
+    """A reporter's page: who they are and their stories. Only bylined reporters have one."""
+    author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    page = paginate(request, cards(Article.objects.published().filter(reporters=author)))
+    if not page.paginator.count:
+        raise Http404
+    return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
+
+
+def _render_article(request, article):
+    reply_to = article.reply_to if article.reply_to and article.reply_to.is_public else None
+    corrections = list(article.corrections.all())
+    modified_at = max([article.updated_at] + [c.created_at for c in corrections])
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "reporters": list(article.reporters.all()),
+            "corrections": corrections,
+            "modified_at": modified_at,
+            "show_modified": bool(article.published_at)
+            and modified_at - article.published_at > SHOWN_AS_UPDATED_AFTER,
+            "reply_to": reply_to,
+            "replies": article.public_replies,
+            "related_articles": recommendations.related_articles_for(article),
+        },
+    )
+    response["Last-Modified"] = http_date(modified_at.timestamp())
+    return response
+
+
+@require_safe
+@public_page
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().for_listing(), slug=slug)
-    return _render_article(request, article)
+    """A published story; a retracted one answers 410 with the reason, anything else 404."""
+    article = article_page(Article.objects.published()).filter(slug=slug).first()
+    if article is not None:
+        return _render_article(request, article)
+    retracted = Article.objects.filter(slug=slug, status=Article.Status.RETRACTED).first()
+    if retracted is None:
+        raise Http404
+    return render(request, "articles/article_retracted.html", {"article": retracted}, status=410)
 
 
 @require_safe
 @staff_member_required
 def article_preview(request, pk):
-    article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+    article = get_object_or_404(article_page(Article.objects.all()), pk=pk)
+    if not workflow.can_view(request.user, article):
+        raise Http404  # Staff, but not allowed to see this story (another reporter's draft).
     response = _render_article(request, article)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _tag_page(request, model, slug, template):
-    tag = get_object_or_404(model, slug=slug)
-    articles = Article.objects.published().filter(**{f"{model._meta.model_name}s": tag})
-    return render(
-        request, template, {"tag": tag, "page_obj": _page(request, articles.for_listing())}
+@csrf_exempt
+@require_POST
+def article_read(request, pk):
+    """The beacon the article page sends once read: counts a view, keeps nothing about the reader.
+
+    Exempt from CSRF because it changes nothing that belongs to anyone.
+    """
+    pageviews.record_view(pk)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _merged_or_404(model, slug):
+    """A merged tag's old address answers 301 to the tag it went into; anything else 404."""
+    moved_to = taxonomy.find_redirect(model._meta.model_name, slug)
+    if moved_to is None:
+        raise Http404
+    return HttpResponsePermanentRedirect(moved_to)
+
+
+def _tag_page(request, tag, articles, template, extra=None):
+    page = paginate(request, cards(articles))
+    return render(request, template, {"tag": tag, "page_obj": page, **(extra or {})})
+
+
+@require_safe
+@public_page
+def region_detail(request, slug):
+    """A place's stories, its districts' included, and the places inside it."""
+    region = Region.objects.select_related("parent__parent").filter(slug=slug).first()
+    if region is None:
+        return _merged_or_404(Region, slug)
+    children = list(region.children.order_by("name"))
+    return _tag_page(
+        request,
+        region,
+        region_articles(region),
+        "articles/region_detail.html",
+        {"children": children},
     )
 
 
 @require_safe
-def region_detail(request, slug):
-    return _tag_page(request, Region, slug, "articles/region_detail.html")
-
-
-@require_safe
+@public_page
 def official_detail(request, slug):
-    return _tag_page(request, Official, slug, "articles/official_detail.html")
+    """An official: photo, current position and its history, and the stories about them."""
+    officials = Official.objects.select_related("photo", "region").prefetch_related("positions")
+    official = officials.filter(slug=slug).first()
+    if official is None:
+        return _merged_or_404(Official, slug)
+    return _tag_page(
+        request,
+        official,
+        Article.objects.published().filter(officials=official),
+        "articles/official_detail.html",
+        {"position": official.current_position(), "positions": official.positions.all()},
+    )
 
 
 @require_safe
+@public_page
 def topic_detail(request, slug):
-    return _tag_page(request, Topic, slug, "articles/topic_detail.html")
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        return _merged_or_404(Topic, slug)
+    articles = Article.objects.published().filter(topics=topic)
+    return _tag_page(request, topic, articles, "articles/topic_detail.html")
+
+
+@require_safe
+@public_page
+def correction_list(request):
+    """Every correction and update on public stories, newest first (Pedoman Media Siber)."""
+    corrections = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article", "article__section")
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "articles/correction_list.html",
+        {"page_obj": paginate(request, corrections, per_page=20)},
+    )
+
+
+@require_safe
+@public_page(query_params=("q", "halaman"))
+def article_search(request):
+    """Search results for ``?q=``, best first, with the matches highlighted."""
+    query = search.clean_query(request.GET.get("q", ""))
+    page = paginate(request, search.search_articles(query))
+    results = [(article, *search.highlighted(article, query)) for article in page]
+    return render(
+        request,
+        "articles/article_search.html",
+        {"query": query, "page_obj": page, "results": results},
+    )
+
+
+class ArchiveMixin:
+    """The index by date ("Indeks"): public articles of a year, month or day, paginated."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = PAGE_SIZE
+    page_kwarg = "halaman"
+    allow_empty = True
+    template_name = "articles/article_archive.html"
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return cards(Article.objects.published())
+
+
+class ArchiveIndex(ArchiveMixin, ArchiveIndexView):
+    date_list_period = "year"
+
+
+class ArchiveYear(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+    allow_empty = False
+
+
+class ArchiveMonth(ArchiveMixin, MonthArchiveView):
+    allow_empty = False
+
+
+class ArchiveDay(ArchiveMixin, DayArchiveView):
+    allow_empty = False
+
+
+@require_safe
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    """The 404 page in the site's design and language, whatever the browser prefers."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(request, "404.html", status=404)
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page: rendered without the request or the database, which may be what failed."""
+    context = {"site_name": settings.NEWSROOM_SITE_NAME}
+    with translation.override(settings.LANGUAGE_CODE):
+        return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -183,6 +183,10 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.read_str("DEFAULT_FROM_EMAIL", "redaksi@newsroom.local")
+# E-mails are sent after commit, with no request to build absolute links from.
+NEWSROOM_SITE_URL = (
+    env.read_url("NEWSROOM_SITE_URL", ("http", "https")) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

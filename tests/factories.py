@@ -122,3 +122,102 @@ def published_article(actor=None, published_at=None, **kwargs):
         article.published_at = published_at
         article.save(update_fields=["published_at"])
     return workflow.apply_transition(article, "publish", actor)
+
+
+def role_user(role, **kwargs):
+    """A staff user holding one of the newsroom's roles ("Jurnalis", "Redaktur", ...)."""
+    from django.contrib.auth.models import Group
+
+    from articles.roles import sync_roles
+
+    group = Group.objects.filter(name=role).first()
+    if group is None:  # The groups come from a migration; a flushed test database lost them.
+        sync_roles()
+        group = Group.objects.get(name=role)
+    user = UserFactory(**kwargs)
+    user.groups.add(group)
+    return user
+
+
+# The transitions that lead a new draft to each state.
+STATE_PATHS = {
+    "draft": [],
+    "in_review": ["submit"],
+    "changes_requested": ["submit", "request_changes"],
+    "approved": ["submit", "approve"],
+    "scheduled": ["submit", "approve", "schedule"],
+    "published": ["submit", "approve", "publish"],
+    "unpublished": ["submit", "approve", "publish", "unpublish"],
+    "retracted": ["submit", "approve", "publish", "retract"],
+    "archived": ["submit", "approve", "publish", "unpublish", "archive"],
+}
+
+
+def article_in_state(state, actor=None, publish_at=None, **kwargs):
+    """A publishable article taken to ``state`` through the real workflow, by a superuser.
+
+    A scheduled article is due ``publish_at`` (default: tomorrow).
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import workflow
+
+    actor = actor or UserFactory(username="pemred-uji", is_superuser=True)
+    publish_at = publish_at or timezone.now() + timedelta(days=1)
+    article = publishable_article(**kwargs)
+    for name in STATE_PATHS[state]:
+        article = workflow.apply_transition(
+            article, name, actor, comment="Catatan uji dari redaksi.", publish_at=publish_at
+        )
+    return article
+
+
+def article_form_data(article, **changes):
+    """The POST data of the admin's article form as the page shows it, with ``changes``.
+
+    Carries the version the form was loaded at, as the hidden field does.
+    """
+
+    def answer(value):
+        return {None: "unknown", True: "true", False: "false"}[value]
+
+    data = {
+        "kicker": article.kicker,
+        "title": article.title,
+        "slug": article.slug,
+        "lead": article.lead,
+        "dateline": article.dateline,
+        "body": article.body,
+        "featured_image": article.featured_image_id or "",
+        "section": article.section_id or "",
+        "regions": [tag.pk for tag in article.regions.all()],
+        "officials": [tag.pk for tag in article.officials.all()],
+        "topics": [tag.pk for tag in article.topics.all()],
+        "reporters": [user.pk for user in article.reporters.all()],
+        "editor": article.editor_id or "",
+        "deadline_0": "",
+        "deadline_1": "",
+        "identifies_child": answer(article.identifies_child),
+        "identifies_sexual_violence_victim": answer(article.identifies_sexual_violence_victim),
+        "reply_to": article.reply_to_id or "",
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
+        "expected_version": article.version,
+        "_save": "Simpan",
+    }
+    for label in ["is_sponsored", "is_unverified", "is_ai_assisted"]:
+        if getattr(article, label):
+            data[label] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def logged_in_client(user):
+    """A test client with its own session, logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,27 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from tqdm import tqdm
+
+from articles.recommendations import recompute_all
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Recompute the related stories of every public article (after an import, for instance)."
+    )
+
+    def handle(self, verbosity, **options):
+        def progress(iterable, label, total=None):
+            return tqdm(iterable, desc=label, total=total, disable=verbosity == 0, leave=False)
+
+        started = time.monotonic()
+        count = recompute_all(progress=progress)
+        if verbosity:
+            self.stdout.write(
+                _("Related stories recomputed for %(count)d articles in %(seconds).1f s.")
+                % {"count": count, "seconds": time.monotonic() - started},
+                self.style.SUCCESS,
+            )

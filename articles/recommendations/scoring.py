@@ -1,0 +1,137 @@
+"""Scoring and choosing related stories: pure functions over in-memory documents.
+
+Both the per-article path (candidates from database queries) and the batch
+path (candidates from an in-memory index) hand their candidates to
+``recommend``, so a story is ranked by the same rules whichever path runs.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from articles.recommendations.text import cosine
+
+# Strength of a shared tag before rarity: the same official or place says more
+# than the same broad theme; a neighbouring region (parent or child) is weaker.
+TAG_WEIGHTS = {"official": 1.0, "region": 0.6, "region_near": 0.25, "topic": 0.5, "section": 0.15}
+TAG_KINDS = ("official", "region", "topic")
+EMPTY = frozenset()
+# How much shared tags may add to the text cosine (a cosine is at most 1).
+TAG_BOOST = 0.6
+# Below this relevance a candidate is noise, not a related story.
+MIN_RELEVANCE = 0.03
+# Freshness: relevance is divided by (1 + gap / FRESHNESS_DAYS), so a story a
+# year away needs twice the relevance of one from the same day, one of three years four times.
+FRESHNESS_DAYS = 365
+# A story published after the one being read (a follow-up) counts as closer in time.
+FOLLOW_UP_DISCOUNT = 0.5
+# Two candidates whose texts are this similar tell the same story: keep the better one.
+NEAR_DUPLICATE = 0.8
+
+
+@dataclass
+class Doc:
+    """What the engine knows of one public article."""
+
+    pk: int
+    published_at: datetime
+    section_id: int | None = None
+    vector: dict = field(default_factory=dict)
+    tags: dict = field(default_factory=dict)  # kind -> frozenset of tag ids
+
+
+@dataclass
+class CorpusStats:
+    """Corpus-wide facts that weight a match: article count, tag frequencies and names."""
+
+    total: int
+    tag_counts: dict = field(default_factory=dict)  # (kind, id) -> articles tagged
+    tag_names: dict = field(default_factory=dict)  # (kind, id) -> name
+    region_near: dict = field(default_factory=dict)  # region id -> parent and children ids
+
+    def rarity(self, key):
+        """0 for a tag on every article, 1 for a tag on one article only."""
+        if self.total <= 1:
+            return 1.0
+        count = self.tag_counts.get(key, 1)
+        return max(0.0, math.log((self.total + 1) / (count + 1)) / math.log(self.total + 1))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    article_id: int
+    score: float
+    reasons: list
+
+
+def _shared_tags(query, candidate, stats):
+    """(weight, reason) pairs for the tags both articles carry."""
+    found = []
+    for kind in TAG_KINDS:
+        for tag_id in sorted(query.tags.get(kind, EMPTY) & candidate.tags.get(kind, EMPTY)):
+            weight = TAG_WEIGHTS[kind] * stats.rarity((kind, tag_id))
+            found.append((weight, {"kind": kind, "name": stats.tag_names.get((kind, tag_id), "")}))
+    query_regions = query.tags.get("region", EMPTY)
+    # Regions near the query's own: a region it carries itself is an exact match.
+    near = set().union(*(stats.region_near.get(pk, ()) for pk in query_regions)) - query_regions
+    for near_id in sorted(near & candidate.tags.get("region", EMPTY)):
+        weight = TAG_WEIGHTS["region_near"] * stats.rarity(("region", near_id))
+        name = stats.tag_names.get(("region", near_id), "")
+        found.append((weight, {"kind": "region_near", "name": name}))
+    if query.section_id is not None and query.section_id == candidate.section_id:
+        weight = TAG_WEIGHTS["section"] * stats.rarity(("section", query.section_id))
+        if weight > 0:
+            found.append((weight, {"kind": "section"}))
+    return found
+
+
+def freshness(query, candidate):
+    """1 for a story of the same day, less the further apart in time the two are."""
+    gap_days = (candidate.published_at - query.published_at).total_seconds() / 86400
+    if gap_days > 0:
+        gap_days *= FOLLOW_UP_DISCOUNT
+    return 1 / (1 + abs(gap_days) / FRESHNESS_DAYS)
+
+
+def score(query, candidate, stats, *, use_freshness=True):
+    """The candidate's score for ``query`` and the reasons behind it, or (0, []) if unrelated."""
+    text = cosine(query.vector, candidate.vector)
+    shared = _shared_tags(query, candidate, stats)
+    tag_score = 1 - math.exp(-sum(weight for weight, _reason in shared))
+    relevance = text + TAG_BOOST * tag_score
+    if relevance < MIN_RELEVANCE:
+        return 0.0, []
+    reasons = [reason for _weight, reason in shared]
+    if text >= MIN_RELEVANCE:
+        reasons.append({"kind": "text", "similarity": round(text, 2)})
+    if candidate.published_at > query.published_at:
+        reasons.append({"kind": "follow_up"})
+    return relevance * (freshness(query, candidate) if use_freshness else 1.0), reasons
+
+
+def recommend(
+    query, candidates, stats, *, count, excluded=frozenset(), use_freshness=True, diverse=True
+):
+    """The ``count`` best of ``candidates`` for ``query``, best first.
+
+    Never the query itself nor an ``excluded`` id; with ``diverse``, a candidate
+    that near-duplicates one already chosen is skipped in favour of the next.
+    """
+    scored = []
+    for candidate in candidates:
+        if candidate.pk == query.pk or candidate.pk in excluded:
+            continue
+        value, reasons = score(query, candidate, stats, use_freshness=use_freshness)
+        if value > 0:
+            scored.append((value, candidate, reasons))
+    scored.sort(key=lambda item: (-item[0], -item[1].published_at.timestamp(), item[1].pk))
+    chosen = []
+    for value, candidate, reasons in scored:
+        if len(chosen) == count:
+            break
+        if diverse and any(
+            cosine(candidate.vector, other.vector) > NEAR_DUPLICATE for _v, other, _r in chosen
+        ):
+            continue
+        chosen.append((value, candidate, reasons))
+    return [Recommendation(c.pk, round(v, 4), reasons) for v, c, reasons in chosen]
