@@ -27,8 +27,23 @@ run: $(VENV)/.installed
 	NEWSROOM_ENV=development $(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) \
 		--workers $(WORKERS) --access-logfile -
 
+# Runs the browser tests too when /usr/bin/chromium exists; says so in one line when not.
 test: $(VENV)/.installed
 	NEWSROOM_ENV=test $(BIN)/python -m pytest
+
+# The benchmark builds (once) a database of ARTICLES articles from the text of CORPUS.
+CORPUS ?= ../shared/corpus/indosum-dev.jsonl
+ARTICLES ?= 100000
+bench: $(VENV)/.installed
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py --corpus $(CORPUS) --articles $(ARTICLES)
+
+test-browser: $(VENV)/.installed
+	NEWSROOM_ENV=test $(BIN)/python -m pytest tests/browser
+
+# Gunicorn + the real database and cache, readers and editors at once; see bench/load.py.
+load: $(VENV)/.installed
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

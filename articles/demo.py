@@ -201,20 +201,21 @@ class DemoLoader:
                 "external_id", flat=True
             )
         )
+        result.existing = len(existing)
         for item in self.content["articles"]:
             external_id = EXTERNAL_ID_PREFIX + item["key"]
             reply = item.get("right_of_reply")
             if external_id in existing and (not reply or f"{external_id}-hak-jawab" in existing):
-                result.existing += 1
                 continue
             with transaction.atomic():
                 if external_id in existing:
                     article = Article.objects.get(external_id=external_id)
                 else:
                     article = self._load_story(item, external_id)
+                    result.created += 1
                 if reply and f"{external_id}-hak-jawab" not in existing:
                     self._load_reply(item, reply, article)
-            result.created += 1
+                    result.created += 1
 
     # People, sections, places ---------------------------------------------------
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles import images
@@ -98,7 +99,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        # RSS readers render the description as HTML; the lead is plain text.
+        return escape(item.lead)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -135,7 +137,7 @@ class _TagFeed(LatestArticlesFeed):
         return f"{obj.name} – {settings.NEWSROOM_SITE_NAME}"
 
     def description(self, obj=None):
-        return _("The latest stories about %(name)s.") % {"name": obj.name}
+        return _("The latest stories about %(name)s.") % {"name": escape(obj.name)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -108,10 +108,14 @@ def _text(data, key, *, max_length=None, required=False, squash=False):
     if required and not value:
         raise LineError(_("“%(field)s” is missing or empty.") % {"field": key})
     if max_length is not None and len(value) > max_length:
-        raise LineError(
-            _("“%(field)s” is longer than %(max)d characters.") % {"field": key, "max": max_length}
-        )
+        raise _too_long(key, max_length)
     return value
+
+
+def _too_long(key, max_length):
+    return LineError(
+        _("“%(field)s” is longer than %(max)d characters.") % {"field": key, "max": max_length}
+    )
 
 
 def _shorten(text, limit):
@@ -168,7 +172,9 @@ def _source_url(data):
             URLValidator()(url)
         except ValidationError:
             raise LineError(_("“source_url” is not a valid URL.")) from None
-    return _text({"source_url": url}, "source_url", max_length=_max_length(Article, "source_url"))
+    if len(url) > (limit := _max_length(Article, "source_url")):
+        raise _too_long("source_url", limit)
+    return url
 
 
 def _body(data):

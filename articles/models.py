@@ -604,6 +604,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "-published_at"], name="article_section_published"),
+            # Replies (hak jawab) are rare: an index of only them stays small, and SQLite's
+            # planner, misled by the all-NULL statistics of the plain foreign key index,
+            # would otherwise scan every article to find an article's replies.
+            models.Index(
+                fields=["reply_to"], condition=Q(reply_to__isnull=False), name="article_replies"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
+from articles import caching
 from articles.models import Official, OfficialPosition, Region, TagRedirect, Topic
 
 logger = logging.getLogger(__name__)
@@ -292,11 +293,13 @@ def gazetteer():
 
 
 def tags_changed():
-    """Say that regions or officials changed: every process rebuilds its gazetteer.
+    """Say that tags changed: every process rebuilds its gazetteer, public pages are purged.
 
     Runs after the transaction commits, so nobody rebuilds from data about to change.
+    Tag chips, tag pages and feeds show names, so a rename or merge ends cached pages.
     """
     transaction.on_commit(_new_gazetteer_version)
+    transaction.on_commit(caching.purge_public_pages)
 
 
 def _new_gazetteer_version():

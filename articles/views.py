@@ -6,14 +6,15 @@ shows with ``select_related``/``prefetch_related``, so a page makes the same sma
 number of queries however many articles, tags or authors there are.
 """
 
-from datetime import timedelta
+import sys
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch
 from django.http import (
     Http404,
     HttpResponse,
@@ -22,7 +23,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -42,20 +43,59 @@ PAGE_SIZE = 12
 LATEST_COUNT = 10
 SECTION_BLOCK_SIZE = 4
 MOST_READ_COUNT = 5
-RELATED_COUNT = 5
 REGION_SHORTCUTS = 12
 # Saving a story while publishing it is not an update readers need to hear about.
 SHOWN_AS_UPDATED_AFTER = timedelta(minutes=5)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """The page named by ``?halaman=N``; a missing, odd or out-of-range number is a 404.
-
-    One URL per page keeps listings crawlable without duplicates.
-    """
-    paginator = Paginator(queryset, per_page)
+def _page_number(request):
+    """``?halaman=N`` as a number; anything else is a 404, so each page has one URL."""
     try:
-        return paginator.page(request.GET.get("halaman") or 1)
+        number = int(request.GET.get("halaman") or 1)
+    except ValueError:
+        raise Http404 from None
+    if number < 1:
+        raise Http404
+    return number
+
+
+class Page:
+    """One page of a listing, found without counting the whole listing.
+
+    Counting every public story of a large section or region is the slowest query
+    a listing would make; readers only need the next and previous pages.
+    """
+
+    def __init__(self, items, number, has_next):
+        self.object_list = items
+        self.number = number
+        self.has_next = has_next
+        self.has_previous = number > 1
+        self.has_other_pages = has_next or self.has_previous
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The page of ``queryset`` named by ``?halaman=N``; a page past the end is a 404."""
+    number = _page_number(request)
+    start = (number - 1) * per_page
+    items = list(queryset[start : start + per_page + 1])
+    if number > 1 and not items:
+        raise Http404
+    return Page(items[:per_page], number, has_next=len(items) > per_page)
+
+
+def paginate_counted(request, queryset, per_page=PAGE_SIZE):
+    """Like ``paginate``, with the total (``page.paginator.count``) for pages that show it."""
+    try:
+        return Paginator(queryset, per_page).page(_page_number(request))
     except InvalidPage:
         raise Http404 from None
 
@@ -89,14 +129,6 @@ def article_page(queryset):
             ),
         )
     )
-
-
-def related_articles_for(article, limit=RELATED_COUNT):
-    """The "Baca juga" stories under ``article``: for now the latest of its section."""
-    if article.section_id is None:
-        return []
-    stories = Article.objects.published().filter(section_id=article.section_id)
-    return list(cards(stories.exclude(pk=article.pk))[:limit])
 
 
 def region_articles(region):
@@ -144,12 +176,12 @@ def home(request):
 
 def region_shortcuts():
     """Cities and regencies that have public stories (their own or their districts')."""
-    public = Article.objects.published().values("pk")
-    tagged = TaggedRegion.objects.filter(content_object__in=public)
-    with_stories = tagged.filter(Q(tag=OuterRef("pk")) | Q(tag__parent=OuterRef("pk")))
+    public = Article.objects.published()
+    own = Exists(public.filter(regions=OuterRef("pk")))
+    districts = Exists(public.filter(regions__parent=OuterRef("pk")))
     return list(
         Region.objects.filter(kind__in=[Region.Kind.CITY, Region.Kind.REGENCY])
-        .filter(Exists(with_stories))
+        .filter(own | districts)
         .order_by("name")[:REGION_SHORTCUTS]
     )
 
@@ -172,7 +204,7 @@ def author_detail(request, pk):
     """A reporter's page: who they are and their stories. Only bylined reporters have one."""
     author = get_object_or_404(get_user_model(), pk=pk, is_active=True)
     page = paginate(request, cards(Article.objects.published().filter(reporters=author)))
-    if not page.paginator.count:
+    if not page.object_list:
         raise Http404
     return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
 
@@ -299,9 +331,11 @@ def topic_detail(request, slug):
 @public_page
 def correction_list(request):
     """Every correction and update on public stories, newest first (Pedoman Media Siber)."""
+    public = Article.objects.published().filter(pk=OuterRef("article_id"))
     corrections = (
-        Correction.objects.filter(article__in=Article.objects.published())
-        .select_related("article", "article__section")
+        Correction.objects.filter(Exists(public))
+        # Fetched by id after the page is chosen: joined, SQLite would scan every article.
+        .prefetch_related(Prefetch("article", queryset=cards(Article.objects.all())))
         .order_by("-created_at", "-pk")
     )
     return render(
@@ -316,7 +350,7 @@ def correction_list(request):
 def article_search(request):
     """Search results for ``?q=``, best first, with the matches highlighted."""
     query = search.clean_query(request.GET.get("q", ""))
-    page = paginate(request, search.search_articles(query))
+    page = paginate_counted(request, search.search_articles(query))
     results = [(article, *search.highlighted(article, query)) for article in page]
     return render(
         request,
@@ -338,6 +372,26 @@ class ArchiveMixin:
 
     def get_queryset(self):
         return cards(Article.objects.published())
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The years (or a year's months) from the first story to the last.
+
+        Django lists the periods that have stories by truncating the date of every
+        story, a scan of 100,000 rows on the index page; two index lookups suffice.
+        A month's days, few stories, are still listed exactly.
+        """
+        period = date_type or self.get_date_list_period()
+        if period == "day":
+            return super().get_date_list(queryset, date_type, ordering)
+        bounds = queryset.aggregate(first=Min("published_at"), last=Max("published_at"))
+        if bounds["first"] is None:
+            return []
+        first, last = (timezone.localdate(bounds[end]) for end in ("first", "last"))
+        if period == "year":
+            periods = [date(year, 1, 1) for year in range(first.year, last.year + 1)]
+        else:
+            periods = [date(first.year, month, 1) for month in range(first.month, last.month + 1)]
+        return periods[::-1] if ordering == "DESC" else periods
 
 
 class ArchiveIndex(ArchiveMixin, ArchiveIndexView):
@@ -369,7 +423,15 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """The 500 page: rendered without the request or the database, which may be what failed."""
-    context = {"site_name": settings.NEWSROOM_SITE_NAME}
+    """The 500 page: rendered without the request or the database, which may be what failed.
+
+    When the database cannot be reached (restarting, overloaded) it is a 503 asking
+    clients to retry soon: the next request reconnects by itself.
+    """
+    unavailable = isinstance(sys.exception(), (OperationalError, InterfaceError))
+    context = {"site_name": settings.NEWSROOM_SITE_NAME, "unavailable": unavailable}
     with translation.override(settings.LANGUAGE_CODE):
-        return HttpResponseServerError(loader.get_template("500.html").render(context))
+        content = loader.get_template("500.html").render(context)
+    if unavailable:
+        return HttpResponse(content, status=503, headers={"Retry-After": "30"})
+    return HttpResponseServerError(content)

@@ -23,7 +23,16 @@ REGIONS = [
     "Kutai Timur",
 ]
 OFFICIALS = [f"Pejabat Contoh {n}" for n in range(1, 41)]
-TOPICS = ["anggaran", "infrastruktur", "banjir", "pendidikan", "kesehatan", "umkm", "ikn", "inflasi"]
+TOPICS = [
+    "anggaran",
+    "infrastruktur",
+    "banjir",
+    "pendidikan",
+    "kesehatan",
+    "umkm",
+    "ikn",
+    "inflasi",
+]
 AUTHORS = [f"Reporter Contoh {n}" for n in range(1, 16)]
 
 

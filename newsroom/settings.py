@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "django_prose_editor",
+    "axes",
     "articles",
 ]
 
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -106,8 +110,10 @@ REDIS_URL = env.read_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage degrades to no cache instead of a 500 (see newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             "KEY_PREFIX": env.read_str("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": 600,
         }
@@ -170,8 +176,23 @@ NEWSROOM_SITE_NAME = env.read_str("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_TAGLINE = env.read_str(
     "NEWSROOM_SITE_TAGLINE", "Berita Balikpapan dan Kalimantan Timur"
 )
+# Related stories: how many under an article, and a "Baca juga" link inside its body.
+NEWSROOM_RELATED_COUNT = env.read_int("NEWSROOM_RELATED_COUNT", 5)
+NEWSROOM_INLINE_RELATED = env.read_bool("NEWSROOM_INLINE_RELATED", True)
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# user name from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
+AUTHENTICATION_BACKENDS = ["newsroom.security.ThrottledModelBackend"]
+AXES_FAILURE_LIMIT = env.read_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # 15 minutes, as templates/registration/locked_out.html says
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# In production gunicorn sits behind nginx, which passes the client's address in X-Real-IP.
+BEHIND_PROXY = env.read_bool("BEHIND_PROXY", PRODUCTION)
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
 
 EMAIL_HOST = env.read_str("EMAIL_HOST")
 if EMAIL_HOST:
@@ -193,6 +214,26 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Content Security Policy (newsroom/security.py): no inline script anywhere,
+# no inline style on the public site; the admin's widgets need inline styles.
+CSP_PUBLIC = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CSP_ADMIN = {
+    **CSP_PUBLIC,
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+}
+CSP_ADMIN_PATH = "/admin/"
 if PRODUCTION:
     # nginx terminates TLS and tells us so (see deploy/nginx.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -208,5 +249,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.read_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every login at INFO; lockouts and failures are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -210,6 +210,9 @@ def article_form_data(article, **changes):
     for label in ["is_sponsored", "is_unverified", "is_ai_assisted"]:
         if getattr(article, label):
             data[label] = "on"
+    # The "Baca juga" inlines (pinned, excluded and chosen stories), posted unchanged.
+    for prefix in ["related_pins", "related_exclusions", "related_links"]:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 

@@ -5,7 +5,7 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -98,16 +98,16 @@ def test_logins_are_printed_and_work(demo):
         assert re.search(rf"\b{person['username']}\s+{PASSWORD}", table)
     assert re.search(rf"\badmin\s+{PASSWORD}", table)
 
-    reporter = authenticate(username="rinamaharani", password=PASSWORD)
-    editor = authenticate(username="hendrasaputra", password=PASSWORD)
-    chief = authenticate(username="gustiardiansyah", password=PASSWORD)
-    admin = authenticate(username="admin", password=PASSWORD)
-    assert reporter.has_perm("articles.change_article")
-    assert not reporter.has_perm("articles.review_article")
-    assert editor.has_perm("articles.publish_article")
-    assert not editor.has_perm("articles.retract_article")
-    assert chief.has_perm("articles.retract_article")
-    assert admin.is_superuser
+    users = get_user_model().objects.in_bulk(
+        ["rinamaharani", "hendrasaputra", "gustiardiansyah", "admin"], field_name="username"
+    )
+    assert all(user.is_active and user.check_password(PASSWORD) for user in users.values())
+    assert users["rinamaharani"].has_perm("articles.change_article")
+    assert not users["rinamaharani"].has_perm("articles.review_article")
+    assert users["hendrasaputra"].has_perm("articles.publish_article")
+    assert not users["hendrasaputra"].has_perm("articles.retract_article")
+    assert users["gustiardiansyah"].has_perm("articles.retract_article")
+    assert users["admin"].is_superuser
 
 
 def test_published_stories_are_public_and_the_scheduled_one_is_not(demo):

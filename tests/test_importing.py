@@ -317,3 +317,20 @@ def test_long_lead_is_shortened_at_a_word(tmp_path):
     assert imported.endswith("…")
     assert lead.startswith(kept)
     assert lead[len(kept)] == " "
+
+
+def test_source_url_with_spaces_is_encoded_not_refused(tmp_path):
+    """Archive URLs with stray spaces are kept, percent-encoded; a non-URL is refused."""
+    path = write_lines(
+        tmp_path / "url.jsonl",
+        [
+            short_item(1, source_url="https://arsip.contoh.id/berita/banjir- balikpapan?utm=x"),
+            short_item(2, source_url="bukan alamat"),
+        ],
+    )
+
+    _stdout, stderr = run_import(path)
+
+    imported = Article.objects.get()
+    assert imported.source_url == "https://arsip.contoh.id/berita/banjir-%20balikpapan?utm=x"
+    assert "Baris 2 dilewati: “source_url” bukan URL yang sah." in stderr

@@ -3,16 +3,26 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Region, RelatedArticle, RelatedExclusion, RelatedPin
+from articles.models import (
+    Article,
+    ArticleTerm,
+    Region,
+    RelatedArticle,
+    RelatedExclusion,
+    RelatedPin,
+    TermStatistic,
+)
 from articles.recommendations import engine
 from articles.recommendations.display import insert_inline_related, reason_text
 from articles.recommendations.scoring import CorpusStats, Doc, score
+from articles.recommendations.text import term_counts, tfidf_vector
 from tests.factories import (
     OfficialFactory,
     RegionFactory,
@@ -131,13 +141,29 @@ def test_batch_and_per_article_paths_agree(tags):
     assert [item.article_id for item in engine.compute(flood.pk)] == batch
 
 
+def test_batch_index_weighs_every_article_against_the_whole_corpus():
+    """Each stored vector is the article's TF-IDF with the corpus's own statistics."""
+    stories = [story(text, days_ago=days) for days, text in enumerate([FLOOD, BUDGET, FOOTBALL])]
+    engine.recompute_all()
+    frequency = dict(TermStatistic.objects.values_list("term", "article_count"))
+    for article in stories:
+        counts = term_counts(article.title, article.lead, article.body)
+        stored = dict(ArticleTerm.objects.filter(article=article).values_list("term", "weight"))
+        expected = tfidf_vector(counts, frequency, len(stories))
+        assert stored.keys() == expected.keys()
+        assert all(stored[term] == pytest.approx(expected[term]) for term in expected)
+
+
 def test_neighbouring_region_is_a_weaker_reason(tags):
-    """A story about the district's city is related, explained as "near" that city."""
-    flood = story(FLOOD, days_ago=10, tagged=[tags["district"]])
-    budget = story(BUDGET, days_ago=9, tagged=[tags["city"]])
+    """A story about a district's city is related, explained as "near" that city."""
+    city = RegionFactory(name="Penajam Paser Utara", slug="penajam-paser-utara")
+    district = RegionFactory(name="Sepaku", slug="sepaku", kind=Region.Kind.DISTRICT, parent=city)
+    flood = story(FLOOD, days_ago=10, tagged=[district])
+    budget = story(BUDGET, days_ago=9, tagged=[city])
+    story(FOOTBALL, days_ago=9)
     engine.recompute_all()
     reasons = RelatedArticle.objects.get(article=flood, related=budget).reasons
-    assert {"kind": "region_near", "name": "Balikpapan"} in reasons
+    assert {"kind": "region_near", "name": "Penajam Paser Utara"} in reasons
 
 
 def test_follow_up_beats_old_story_of_equal_relevance():
@@ -213,8 +239,9 @@ def test_publishing_refreshes_the_article_and_its_neighbours_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.apply_transition(follow_up, "publish", editor())
     assert follow_up.pk not in stored_block(flood)
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     assert stored_block(flood)[0] == follow_up.pk
     assert stored_block(follow_up)[0] == flood.pk
 
@@ -275,6 +302,7 @@ def test_article_page_queries_do_not_grow_with_related_stories(client, tags):
 
     def page_queries(article):
         article.refresh_from_db()
+        cache.clear()  # The public page cache would answer without a query.
         with CaptureQueriesContext(connection) as queries:
             response = client.get(article.get_absolute_url())
         assert response.status_code == 200
@@ -329,3 +357,17 @@ class TestInlineLink:
         flood.inline_related = True
         settings.NEWSROOM_INLINE_RELATED = False
         assert str(insert_inline_related(flood.body, flood, related)) == flood.body
+
+
+def test_admin_shows_reasons_pins_and_exclusions(client, tags):
+    """Editors see each chosen story with its reasons, and can pin or exclude stories."""
+    flood = story(FLOOD, days_ago=10, tagged=flood_tags(tags))
+    story(FLOOD_FOLLOW_UP, days_ago=5, tagged=flood_tags(tags))
+    story(FOOTBALL, days_ago=9)
+    engine.recompute_all()
+    client.force_login(editor())
+    page = client.get(f"/admin/articles/article/{flood.pk}/change/").content.decode()
+    assert "Sama-sama menyebut Bagus Susetyo · Balikpapan Selatan · topik banjir" in page
+    assert FLOOD_FOLLOW_UP["title"] in page
+    assert "related_pins-TOTAL_FORMS" in page
+    assert "related_exclusions-TOTAL_FORMS" in page

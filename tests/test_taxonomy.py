@@ -248,7 +248,7 @@ def test_suggestions_work_while_the_cache_is_down(
     """With Redis unreachable, suggestions still answer and saving tags does not fail."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1",  # Nothing listens there.
         }
     }

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import taxonomy, views, workflow
+from articles import recommendations, taxonomy, views, workflow
 from articles.models import Region
 from tests.factories import (
     OfficialFactory,
@@ -223,20 +223,28 @@ def test_share_links_are_plain_links_without_third_party_scripts(client):
     assert "<script>" not in page  # nothing inline: a strict CSP stays possible
 
 
-def test_read_also_shows_the_latest_stories_of_the_same_section(client):
-    """Until related stories are computed, "Baca juga" lists the section's latest stories."""
+def test_read_also_shows_the_related_stories(client, django_capture_on_commit_callbacks):
+    """The "Baca juga" block lists the stories the engine chose; the first one is also
+    linked inside the body, after the second paragraph."""
     section = SectionFactory(name="Ekonomi", slug="ekonomi")
-    older = published_article(section=section, title="Harga cabai naik")
-    article = published_article(section=section)
-    other_section = published_article(title="Persiba menang tipis")
+    with django_capture_on_commit_callbacks(execute=True):
+        published_article(section=section, title="Harga cabai naik di Pasar Klandasan")
+        published_article(section=section, title="Harga cabai turun lagi di Pasar Klandasan")
+        article = published_article(
+            section=section,
+            title="Harga cabai di Pasar Klandasan",
+            body="<p>Pedagang mengeluh.</p><p>Pembeli berkurang.</p><p>Pasokan seret.</p>",
+        )
 
     page = get(client, article.get_absolute_url()).text
 
-    assert "Baca juga" in page
-    assert "Harga cabai naik" in page
-    assert older.get_absolute_url() in page
-    assert "Persiba menang tipis" not in page
-    assert other_section.pk not in [a.pk for a in views.related_articles_for(article)]
+    related = recommendations.related_articles_for(article)
+    assert related
+    block = page.split('id="baca-juga"')[1]
+    for story in related:
+        assert f'href="{story.get_absolute_url()}">{story.title}</a>' in block
+    inline = f'<a href="{related[0].get_absolute_url()}">{related[0].title}</a></p>'
+    assert '<p>Pembeli berkurang.</p><p class="inline-related">' in page and inline in page
 
 
 def test_preview_is_for_staff_and_never_cached(client, chief):
@@ -438,6 +446,7 @@ def test_corrections_page_lists_corrections_of_public_stories(client, chief):
 
 
 def _queries(client, url):
+    client.get(url)  # stored results computed on first use (related stories) are made
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -492,6 +501,7 @@ def test_an_uncached_article_page_needs_at_most_eight_queries(client, region_tre
     _grow(3, region_tree, section, chief)
     article = story(section=section)
     published_article(reply_to=article)
+    client.get(article.get_absolute_url())  # its related stories are computed and stored
     cache.clear()
     client.get("/tentang/")  # the menu and cache generation, shared by every page
 

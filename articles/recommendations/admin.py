@@ -8,18 +8,28 @@ from articles.models import RelatedArticle, RelatedExclusion, RelatedPin
 from articles.recommendations.display import reason_text
 
 
-class EditorChoiceInline(admin.TabularInline):
-    """Whoever may edit the article may choose its related stories."""
+class SavedArticleInline(admin.TabularInline):
+    """A part of a saved article's form: it does not show on the "add" page."""
 
     fk_name = "article"
     extra = 0
-    autocomplete_fields = ["related"]
+
+    def get_queryset(self, request):
+        # Django checks the view permission here without the article, which
+        # would hide every row; the formset itself keeps to the article's rows.
+        return self.model._default_manager.select_related("related")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
+        return obj is not None and request.user.has_perm("articles.view_article")
+
+
+class EditorChoiceInline(SavedArticleInline):
+    """Whoever may edit the article may choose its related stories."""
+
+    autocomplete_fields = ["related"]
 
     def has_add_permission(self, request, obj=None):
-        return obj is None or workflow.can_edit(request.user, obj)
+        return obj is not None and workflow.can_edit(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -42,21 +52,13 @@ class RelatedExclusionInline(EditorChoiceInline):
     verbose_name_plural = _("“Read also”: stories never to show")
 
 
-class RelatedArticleInline(admin.TabularInline):
+class RelatedArticleInline(SavedArticleInline):
     """The stored block with the reasons each story was chosen, for editors to read."""
 
     model = RelatedArticle
-    fk_name = "article"
     fields = ["rank", "related", "reasons_text", "score"]
     readonly_fields = fields
-    extra = 0
     verbose_name_plural = _("“Read also”: chosen stories and why")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("related")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -43,7 +43,7 @@ def insert_inline_related(body_html, article, related):
     short for the link to sit between paragraphs. The body is the model's
     sanitised HTML; the link's title is escaped.
     """
-    if not (getattr(settings, "NEWSROOM_INLINE_RELATED", True) and article.inline_related):
+    if not (settings.NEWSROOM_INLINE_RELATED and article.inline_related):
         return mark_safe(body_html)
     ends = list(_PARAGRAPH_END.finditer(body_html))
     if related is None or len(ends) <= INLINE_AFTER_PARAGRAPHS:

@@ -11,13 +11,15 @@ Two paths share the scoring rules of ``scoring.recommend``:
 Both store their result as ``RelatedArticle`` rows, which the page reads.
 """
 
+import gc
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
+from itertools import islice
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,6 +38,8 @@ from articles.recommendations.index import (
     database_candidates,
     database_stats,
     load_docs,
+    load_vectors,
+    published_count,
     region_neighbours,
     tag_through,
 )
@@ -50,7 +54,7 @@ _deferring = ContextVar("related refreshes deferred", default=False)
 
 def related_count():
     """How many stories a "Read also" block holds (``NEWSROOM_RELATED_COUNT``)."""
-    return getattr(settings, "NEWSROOM_RELATED_COUNT", 5)
+    return settings.NEWSROOM_RELATED_COUNT
 
 
 def _text_fields(queryset):
@@ -66,7 +70,7 @@ def index_article(article):
     """
     counts = term_counts(article.title, article.lead, article.body)
     known = dict(TermStatistic.objects.filter(term__in=counts).values_list("term", "article_count"))
-    total = max(Article.objects.published().count(), 1)
+    total = max(published_count(), 1)
     vector = tfidf_vector(counts, known, total)
     with transaction.atomic():
         first_time = not ArticleTerm.objects.filter(article=article).exists()
@@ -88,10 +92,11 @@ def index_article(article):
 def _editor_choices(article_pk):
     """The article's public pinned stories (in order) and its excluded ones."""
     pinned = list(
-        RelatedPin.objects.filter(
-            article_id=article_pk, related__in=Article.objects.published()
-        ).values_list("related_id", flat=True)
+        RelatedPin.objects.filter(article_id=article_pk).values_list("related_id", flat=True)
     )
+    if pinned:
+        public = set(Article.objects.published().filter(pk__in=pinned).values_list("pk", flat=True))
+        pinned = [pk for pk in pinned if pk in public]
     excluded = set(
         RelatedExclusion.objects.filter(article_id=article_pk).values_list("related_id", flat=True)
     )
@@ -109,27 +114,18 @@ def compute(article_pk):
     if query is None:
         return []
     stats = database_stats(query)
-    candidates = load_docs(database_candidates(query, stats)).values()
+    candidates = load_docs(database_candidates(query, stats), terms=query.vector).values()
     pinned, excluded = _editor_choices(article_pk)
     count = related_count()
     found = recommend(
-        query, candidates, stats, count=max(count - len(pinned), 0), excluded={*excluded, *pinned}
+        query,
+        candidates,
+        stats,
+        count=max(count - len(pinned), 0),
+        excluded={*excluded, *pinned},
+        full_vectors=load_vectors,
     )
     return _with_pins(pinned, found, count)
-
-
-def _rows(article_pk, recommendations, now):
-    return [
-        RelatedArticle(
-            article_id=article_pk,
-            related_id=item.article_id,
-            rank=rank,
-            score=item.score,
-            reasons=item.reasons,
-            computed_at=now,
-        )
-        for rank, item in enumerate(recommendations, start=1)
-    ]
 
 
 def store(article_pk, recommendations):
@@ -137,7 +133,17 @@ def store(article_pk, recommendations):
     now = timezone.now()
     with transaction.atomic():
         RelatedArticle.objects.filter(article_id=article_pk).delete()
-        RelatedArticle.objects.bulk_create(_rows(article_pk, recommendations, now))
+        RelatedArticle.objects.bulk_create(
+            RelatedArticle(
+                article_id=article_pk,
+                related_id=item.article_id,
+                rank=rank,
+                score=item.score,
+                reasons=item.reasons,
+                computed_at=now,
+            )
+            for rank, item in enumerate(recommendations, start=1)
+        )
         Article.objects.filter(pk=article_pk).update(related_computed_at=now)
 
 
@@ -237,18 +243,23 @@ def _batch_stats(docs):
 
 def _batch_docs(published, progress):
     """Every public article as a ``Doc``, with TF-IDF from this very corpus."""
-    frequency = Counter()
-    for _pk, title, lead, body in progress(_text_fields(published), "terms"):
-        frequency.update(term_counts(title, lead, body).keys())
+    counts = {
+        pk: term_counts(title, lead, body)
+        for pk, title, lead, body in progress(_text_fields(published), "terms")
+    }
+    frequency = Counter(term for terms in counts.values() for term in terms)
+    total = len(counts)
     docs = {
-        pk: Doc(pk=pk, published_at=published_at, section_id=section_id)
+        pk: Doc(
+            pk=pk,
+            published_at=published_at,
+            section_id=section_id,
+            vector=tfidf_vector(counts.pop(pk, {}), frequency, total),
+        )
         for pk, published_at, section_id in published.values_list(
             "pk", "published_at", "section_id"
         )
     }
-    for pk, title, lead, body in progress(_text_fields(published), "vectors"):
-        if pk in docs:
-            docs[pk].vector = tfidf_vector(term_counts(title, lead, body), frequency, len(docs))
     tags = defaultdict(lambda: defaultdict(set))
     for kind in TAG_KINDS:
         rows = tag_through(kind).objects.filter(content_object__in=published)
@@ -259,21 +270,30 @@ def _batch_docs(published, progress):
     return list(docs.values()), frequency
 
 
+def _insert(model, columns, rows):
+    """Insert plain value tuples in batches: bulk_create's model instances cost ten times more.
+
+    Only for the batch path's millions of rows, whose values come from this module.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, BATCH_SIZE * 10)):
+            cursor.executemany(sql, batch)
+
+
 def _store_index(docs, frequency):
     with transaction.atomic():
         TermStatistic.objects.all().delete()
-        TermStatistic.objects.bulk_create(
-            (TermStatistic(term=term, article_count=n) for term, n in frequency.items()),
-            batch_size=BATCH_SIZE,
-        )
+        _insert(TermStatistic, ["term", "article_count"], frequency.items())
         ArticleTerm.objects.all().delete()
-        ArticleTerm.objects.bulk_create(
-            (
-                ArticleTerm(article_id=doc.pk, term=term, weight=weight)
-                for doc in docs
-                for term, weight in doc.vector.items()
-            ),
-            batch_size=BATCH_SIZE * 5,
+        _insert(
+            ArticleTerm,
+            ["article_id", "term", "weight"],
+            ((doc.pk, term, weight) for doc in docs for term, weight in doc.vector.items()),
         )
 
 
@@ -291,6 +311,19 @@ def recompute_all(progress=_no_progress):
     stats = _batch_stats(docs)
     _store_index(docs, frequency)
     index = MemoryIndex(docs)
+    # Millions of long-lived objects (vectors, postings) would make every
+    # garbage collection walk them all, many times over the loop: set them aside.
+    gc.collect()
+    gc.freeze()
+    try:
+        _store_blocks(docs, index, stats, published, progress)
+    finally:
+        gc.unfreeze()
+    return len(docs)
+
+
+def _store_blocks(docs, index, stats, published, progress):
+    """Compute every block from the in-memory index and store them all in one transaction."""
     pins = defaultdict(list)
     for article_id, related_id in RelatedPin.objects.filter(related__in=published).values_list(
         "article_id", "related_id"
@@ -301,9 +334,10 @@ def recompute_all(progress=_no_progress):
         excluded[article_id].add(related_id)
     count = related_count()
     now = timezone.now()
-    with transaction.atomic():
-        RelatedArticle.objects.all().delete()
-        rows = []
+    computed_at = connection.ops.adapt_datetimefield_value(now)
+    reasons_field = RelatedArticle._meta.get_field("reasons")
+
+    def rows():
         for query in progress(docs, "related", len(docs)):
             pinned = pins[query.pk]
             found = recommend(
@@ -313,10 +347,12 @@ def recompute_all(progress=_no_progress):
                 count=max(count - len(pinned), 0),
                 excluded=excluded[query.pk] | set(pinned),
             )
-            rows.extend(_rows(query.pk, _with_pins(pinned, found, count), now))
-            if len(rows) >= BATCH_SIZE * 5:
-                RelatedArticle.objects.bulk_create(rows)
-                rows = []
-        RelatedArticle.objects.bulk_create(rows)
+            for rank, item in enumerate(_with_pins(pinned, found, count), start=1):
+                reasons = reasons_field.get_db_prep_save(item.reasons, connection)
+                yield query.pk, item.article_id, rank, item.score, reasons, computed_at
+
+    with transaction.atomic():
+        RelatedArticle.objects.all().delete()
+        columns = ["article_id", "related_id", "rank", "score", "reasons", "computed_at"]
+        _insert(RelatedArticle, columns, rows())
         published.update(related_computed_at=now)
-    return len(docs)

@@ -83,10 +83,17 @@ def _stemmer():
     return Stemmer(_RootWords(StemmerFactory().get_words_from_file()))
 
 
-@lru_cache(maxsize=200_000)
-def stem(word):
-    """The Sastrawi stem of one lower-case word (cached: news repeats its words)."""
-    return _stemmer().stem(word)
+# word -> its term, or None for a word that is no term (stop word, number, too
+# short). News repeats its words, so most lookups skip the stemmer entirely.
+_TERM_OF_WORD = {}
+_TERM_CACHE_LIMIT = 500_000
+
+
+def _term_of(word):
+    if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
+        return None
+    term = _stemmer().stem(word)
+    return term[:TERM_MAX_LENGTH] if len(term) >= 3 and term not in STOP_WORDS else None
 
 
 def plain_words(text):
@@ -95,17 +102,21 @@ def plain_words(text):
 
 
 def terms(text):
-    """The content words of ``text``: case-folded, stop words dropped, stemmed.
+    """The content words of ``text``: case-folded, stop words dropped, Sastrawi-stemmed.
 
     Numbers and one- or two-letter words are dropped: they rarely tell two stories apart.
     """
+    cache = _TERM_OF_WORD
+    if len(cache) > _TERM_CACHE_LIMIT:
+        cache.clear()
     found = []
-    for word in plain_words(text):
-        if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
-            continue
-        term = stem(word)
-        if len(term) >= 3 and term not in STOP_WORDS:
-            found.append(term[:TERM_MAX_LENGTH])
+    for word in _WORD.findall(text.lower()):
+        try:
+            term = cache[word]
+        except KeyError:
+            term = cache[word] = _term_of(word)
+        if term is not None:
+            found.append(term)
     return found
 
 
@@ -124,8 +135,9 @@ def term_counts(title, lead, body_html):
 
 
 def idf(document_frequency, total):
-    """Inverse document frequency: rare terms weigh more; a term in every article weighs ~0."""
-    return math.log((total + 1) / (document_frequency + 1))
+    """Inverse document frequency: rare terms weigh more, a term in every article little."""
+    total = max(total, 1)
+    return math.log((total + 1) / min(max(document_frequency, 1), total))
 
 
 def normalised(weights):
@@ -149,7 +161,5 @@ def tfidf_vector(counts, document_frequency, total, *, limit=TERMS_PER_ARTICLE):
 
 
 def cosine(a, b):
-    """Dot product of two unit vectors (dicts); iterates the shorter one."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(term, 0.0) for term, w in a.items())
+    """Dot product of two unit vectors (dicts), over the terms they share."""
+    return sum(a[term] * b[term] for term in a.keys() & b.keys())

@@ -3,7 +3,8 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+
+from articles.recommendations.display import insert_inline_related
 
 register = template.Library()
 
@@ -12,17 +13,17 @@ KEPT_PARAMS = ("q",)
 
 
 @register.simple_tag(takes_context=True)
-def article_body(context, article):
-    """The body, its first paragraph opening with the bold dateline "BALIKPAPAN, Newsroom –"."""
+def article_body(context, article, related_articles=()):
+    """The body as readers see it: the bold dateline "BALIKPAPAN, Newsroom –" opening its
+    first paragraph, and the inline "Baca juga" link to the first related story."""
     body = article.body  # Sanitised on every save (articles.html), so safe to show.
-    if not article.dateline:
-        return mark_safe(body)
-    dateline = format_html(
-        "<strong>{}, {} –</strong>", article.dateline.upper(), context.get("site_name", "")
-    )
-    if body.startswith("<p>"):
-        return mark_safe(f"<p>{dateline} {body[3:]}")
-    return mark_safe(f"<p>{dateline}</p>{body}")
+    if article.dateline:
+        dateline = format_html(
+            "<strong>{}, {} –</strong>", article.dateline.upper(), context.get("site_name", "")
+        )
+        body = f"<p>{dateline} {body[3:]}" if body.startswith("<p>") else f"<p>{dateline}</p>{body}"
+    first_related = related_articles[0] if related_articles else None
+    return insert_inline_related(body, article, first_related)
 
 
 @register.simple_tag(takes_context=True)

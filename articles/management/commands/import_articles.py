@@ -4,7 +4,6 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles.importing import DEFAULT_BATCH_SIZE, ArticleImporter, BatchError
 
@@ -20,18 +19,18 @@ def batch_size(value):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Import articles from a JSON Lines file (one article per line) and publish them. "
         "A line with a known external_id updates that article; bad lines are reported and skipped."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=gettext_lazy("The .jsonl file to import."))
+        parser.add_argument("path", help="The .jsonl file to import.")
         parser.add_argument(
             "--batch-size",
             type=batch_size,
             default=DEFAULT_BATCH_SIZE,
-            help=gettext_lazy("Lines written per transaction (default %(default)s)."),
+            help="Lines written per transaction (default %(default)s).",
         )
 
     def handle(self, path, batch_size, verbosity, **options):

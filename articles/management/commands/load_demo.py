@@ -4,13 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Load the demo newsroom (staff, sections, regions, officials and stories in every "
         "workflow state) and print the demo logins. Running it again adds only what is missing."
     )

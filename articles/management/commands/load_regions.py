@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from articles import taxonomy
 from articles.models import Region, unique_slug
@@ -116,7 +115,7 @@ def _apply_row(region, row, by_code):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Load the provinces, cities, regencies and districts of Indonesia with their "
         "Kemendagri codes. Safe to run again: known regions are updated, not duplicated."
     )
@@ -126,7 +125,7 @@ class Command(BaseCommand):
             "--file",
             default=DATA_FILE,
             type=Path,
-            help=gettext_lazy("The region data file (default: %(default)s)."),
+            help="The region data file (default: %(default)s).",
         )
 
     def handle(self, file, **options):
