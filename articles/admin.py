@@ -287,6 +287,7 @@ class ArticleAdminForm(ArticleTagFields, forms.ModelForm):
             "identifies_child",
             "identifies_sexual_violence_victim",
             "reply_to",
+            "inline_related",
         ]
 
     class Media:
@@ -450,6 +451,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Right of reply"), {"fields": ["reply_to", "right_of_reply_links"]}),
+        (_("Related stories"), {"fields": ["inline_related"]}),
         (
             _("Publication"),
             {"fields": ["status", "published_at", "preview_link", "word_count", "reading_time"]},

@@ -46,18 +46,6 @@ ROLE_GROUPS = {
     "editor": roles.EDITOR,
     "chief": roles.EDITOR_IN_CHIEF,
 }
-# The transitions that lead from a new draft to each state, in order.
-PATHS = {
-    "draft": [],
-    "in_review": ["submit"],
-    "changes_requested": ["submit", "request_changes"],
-    "approved": ["submit", "approve"],
-    "scheduled": ["submit", "approve", "schedule"],
-    "published": ["submit", "approve", "publish"],
-    "unpublished": ["submit", "approve", "publish", "unpublish"],
-    "retracted": ["submit", "approve", "publish", "retract"],
-    "archived": ["submit", "approve", "publish", "unpublish", "archive"],
-}
 # Whose job each transition is on a desk.
 ACTORS = {
     "submit": "reporter",
@@ -124,6 +112,17 @@ def _set_publish_time(article, moment):
     # Publishing keeps a publish time already in the past, so the story keeps its date.
     article.published_at = moment
     article.save(update_fields=["published_at"])
+
+
+def _backdate(article, moment):
+    """Date a story's creation and last edit by its story time, not by when the demo loaded.
+
+    Otherwise every back-dated story would read "Diperbarui" with today's date.
+    """
+    created = min(moment, timezone.now()) - timedelta(hours=2)
+    Article.objects.filter(pk=article.pk).update(
+        created_at=created, updated_at=max(created, min(moment, timezone.now()))
+    )
 
 
 def _shade(rgb, factor):
@@ -303,8 +302,9 @@ class DemoLoader:
             reporters=[reporter, *(self.staff[name] for name in item.get("co_reporters", []))],
             featured_image=self._picture(item, reporter),
         )
-        for name in PATHS[item["state"]]:
+        for name in workflow.PATHS_FROM_DRAFT[item["state"]]:
             article = self._transition(article, name, item, moment)
+        _backdate(article, moment)
         if item.get("correction"):
             workflow.add_correction(
                 article,
@@ -338,8 +338,9 @@ class DemoLoader:
             reply_to=original,
         )
         _set_publish_time(article, moment)
-        for name in PATHS["published"]:
+        for name in workflow.PATHS_FROM_DRAFT["published"]:
             article = workflow.apply_transition(article, name, editor)
+        _backdate(article, moment)
         return article
 
     def _new_article(self, item, *, day, reporters, **fields):

@@ -176,9 +176,12 @@ def home(request):
 
 def region_shortcuts():
     """Cities and regencies that have public stories (their own or their districts')."""
-    public = Article.objects.published()
-    own = Exists(public.filter(regions=OuterRef("pk")))
-    districts = Exists(public.filter(regions__parent=OuterRef("pk")))
+    # Driven from the tag rows (indexed by region), each checked against its article by
+    # primary key: joining from the articles side scans them all for every region.
+    is_public = Exists(Article.objects.published().filter(pk=OuterRef("content_object")))
+    public_tags = TaggedRegion.objects.filter(is_public)
+    own = Exists(public_tags.filter(tag=OuterRef("pk")))
+    districts = Exists(public_tags.filter(tag__parent=OuterRef("pk")))
     return list(
         Region.objects.filter(kind__in=[Region.Kind.CITY, Region.Kind.REGENCY])
         .filter(own | districts)

@@ -182,6 +182,20 @@ TRANSITIONS = {
 }
 
 
+# The usual way from a new draft to each state, in order: demo data and tests walk it.
+PATHS_FROM_DRAFT = {
+    Status.DRAFT: [],
+    Status.IN_REVIEW: ["submit"],
+    Status.CHANGES_REQUESTED: ["submit", "request_changes"],
+    Status.APPROVED: ["submit", "approve"],
+    Status.SCHEDULED: ["submit", "approve", "schedule"],
+    Status.PUBLISHED: ["submit", "approve", "publish"],
+    Status.UNPUBLISHED: ["submit", "approve", "publish", "unpublish"],
+    Status.RETRACTED: ["submit", "approve", "publish", "retract"],
+    Status.ARCHIVED: ["submit", "approve", "publish", "unpublish", "archive"],
+}
+
+
 # Who may see and edit what --------------------------------------------------
 
 

@@ -139,20 +139,6 @@ def role_user(role, **kwargs):
     return user
 
 
-# The transitions that lead a new draft to each state.
-STATE_PATHS = {
-    "draft": [],
-    "in_review": ["submit"],
-    "changes_requested": ["submit", "request_changes"],
-    "approved": ["submit", "approve"],
-    "scheduled": ["submit", "approve", "schedule"],
-    "published": ["submit", "approve", "publish"],
-    "unpublished": ["submit", "approve", "publish", "unpublish"],
-    "retracted": ["submit", "approve", "publish", "retract"],
-    "archived": ["submit", "approve", "publish", "unpublish", "archive"],
-}
-
-
 def article_in_state(state, actor=None, publish_at=None, **kwargs):
     """A publishable article taken to ``state`` through the real workflow, by a superuser.
 
@@ -167,7 +153,7 @@ def article_in_state(state, actor=None, publish_at=None, **kwargs):
     actor = actor or UserFactory(username="pemred-uji", is_superuser=True)
     publish_at = publish_at or timezone.now() + timedelta(days=1)
     article = publishable_article(**kwargs)
-    for name in STATE_PATHS[state]:
+    for name in workflow.PATHS_FROM_DRAFT[state]:
         article = workflow.apply_transition(
             article, name, actor, comment="Catatan uji dari redaksi.", publish_at=publish_at
         )

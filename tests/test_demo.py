@@ -156,6 +156,17 @@ def test_back_dated_stories_keep_their_date(demo):
     assert 7 <= published_at.hour <= 20
 
 
+def test_only_corrected_stories_read_as_updated(demo):
+    """Back-dated stories are not "Diperbarui" today; the corrected one is."""
+    published = Article.objects.published()
+    corrected = published.filter(corrections__isnull=False)
+    untouched = published.filter(corrections__isnull=True, reply_to__isnull=True)
+
+    assert untouched.exists()
+    assert all(article.updated_at <= article.published_at for article in untouched)
+    assert all(article.updated_at > article.published_at for article in corrected)
+
+
 def test_dates_in_the_text_are_written_indonesian_style(demo):
     """The "{d:N}" markers become dates like "Rabu (07/10/2026)"; none is left over."""
     bodies = " ".join(Article.objects.values_list("body", flat=True))

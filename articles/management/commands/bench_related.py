@@ -6,7 +6,6 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from articles.importing import ArticleImporter
@@ -56,13 +55,13 @@ class Timer:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Benchmark related stories on N synthetic articles in a scratch database: "
         "the batch recompute, one article's recommendations and the page's read."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("corpus", help=gettext_lazy("A .jsonl corpus giving the text."))
+        parser.add_argument("corpus", help="A .jsonl corpus giving the text.")
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument("--sample", type=int, default=200)
 

@@ -2,7 +2,6 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from articles.recommendations.evaluation import evaluate, load_corpus, scratch_database
@@ -11,13 +10,13 @@ COLUMNS = ("method", "P@5", "coverage", "age gap (days)", "ms/article")
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Measure related stories on a labelled JSON Lines corpus, in a scratch database: "
         "precision, coverage, age gap and speed of the engine and of three baselines."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=gettext_lazy("The labelled .jsonl corpus."))
+        parser.add_argument("path", help="The labelled .jsonl corpus.")
 
     def handle(self, path, verbosity, **options):
         def progress(iterable, label, total=None):

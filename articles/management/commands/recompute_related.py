@@ -2,16 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from articles.recommendations import recompute_all
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Recompute the related stories of every public article (after an import, for instance)."
-    )
+    help = "Recompute the related stories of every public article (after an import, for instance)."
 
     def handle(self, verbosity, **options):
         def progress(iterable, label, total=None):
