@@ -163,6 +163,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+if NEWSROOM_ENV == "test":
+    # Tests run without collectstatic: serve from the app folders instead of STATIC_ROOT.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 # Uploads: refuse big bodies before they reach Pillow.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
