@@ -1,7 +1,9 @@
 """Settings for Newsroom, read from the environment.
 
-NEWSROOM_ENV chooses the mode: ``production`` (the default, strict),
-``development`` (``make run``: local HTTP, a throw-away secret) or ``test``.
+NEWSROOM_ENV chooses the mode: ``development`` (the default: local HTTP, a
+throw-away secret, so ``manage.py`` works on a fresh clone), ``production``
+(strict: a real secret and host names are required) or ``test``. A
+deployment must say ``production``; ``check --deploy`` warns when it does not.
 Every value that comes from outside is parsed by ``newsroom.env``, which stops
 start-up with one line naming the variable when something is wrong.
 """
@@ -14,7 +16,7 @@ from newsroom import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-NEWSROOM_ENV = env.read_choice("NEWSROOM_ENV", ("production", "development", "test"), "production")
+NEWSROOM_ENV = env.read_choice("NEWSROOM_ENV", ("production", "development", "test"), "development")
 PRODUCTION = NEWSROOM_ENV == "production"
 
 DEBUG = env.read_bool("DEBUG", False)

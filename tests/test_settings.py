@@ -23,6 +23,7 @@ def manage(*args, **env_overrides):
             "ALLOWED_HOSTS",
             "DEBUG",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "NEWSROOM_ENV",
         }
     }
     env.update(env_overrides)
@@ -107,3 +108,16 @@ def test_models_and_migrations_agree():
 def test_default_locale_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Makassar"
+
+
+def test_a_fresh_clone_runs_in_development_mode_without_configuration():
+    result = manage("check")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_not_in_production_mode():
+    result = manage("check", "--deploy", NEWSROOM_ENV="development")
+
+    assert "newsroom.W001" in result.stderr + result.stdout
