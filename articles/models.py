@@ -873,10 +873,19 @@ class RelatedExclusion(models.Model):
 
 
 class ArticleTerm(models.Model):
-    """One of an article's weightiest text terms: the inverted index for related stories."""
+    """One of an article's key text terms: the inverted index that finds related stories."""
 
+    # No foreign key in the database: SQLite empties a table at once only if no
+    # constraint must be checked, and a full recompute replaces millions of
+    # rows. Django's cascade still removes a deleted article's rows. (The
+    # unique constraint's index, article first, serves lookups by article.)
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="terms"
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="terms",
+        db_constraint=False,
+        db_index=False,
     )
     term = models.CharField(_("term"), max_length=40)
     weight = models.FloatField(_("weight"))
@@ -884,13 +893,36 @@ class ArticleTerm(models.Model):
     class Meta:
         verbose_name = _("article term")
         verbose_name_plural = _("article terms")
-        indexes = [models.Index(fields=["term", "article"], name="article_term_lookup")]
+        # A term's strongest postings first, with the article id in the index itself.
+        indexes = [
+            models.Index(fields=["term", "-weight", "-article"], name="article_term_postings")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["article", "term"], name="article_term_unique"),
         ]
 
     def __str__(self):
         return self.term
+
+
+class ArticleVector(models.Model):
+    """An article's whole term vector (term → weight), read in one row to score it."""
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="term_vector",
+    )
+    weights = models.JSONField(_("weights"), default=dict)
+
+    class Meta:
+        verbose_name = _("article term vector")
+        verbose_name_plural = _("article term vectors")
+
+    def __str__(self):
+        return str(self.article_id)
 
 
 class TermStatistic(models.Model):

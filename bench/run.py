@@ -8,7 +8,8 @@ Steps (the database is built once and reused from bench/.data/):
 3. start gunicorn (2 sync workers, production settings) on 127.0.0.1 and drive
    each page with wrk from a second process, bounded in time;
 4. print requests/s, p50/p99 latency, errors and the ratio to the trivial
-   health-check view, which does one query, measured in the same run.
+   health-check view, which does one query, measured in the same run;
+5. time related stories on the same database (``bench_related --in-place``).
 """
 
 import argparse
@@ -261,6 +262,11 @@ def main():
         )
         if status not in (200, 301, 302):
             print(f"  note: {probe_paths[name]} answered {status} in the query probe")
+
+    print()
+    print(f"Related stories on the same {args.articles} articles (targets: one article < 50 ms")
+    print("median, all articles < 10 min, the page's read a constant number of queries):")
+    manage(env, "bench_related", "--in-place", "--verbosity", "0")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,16 @@ from articles import workflow
 from articles.models import (
     Article,
     ArticleTerm,
+    ArticleVector,
     Region,
     RelatedArticle,
     RelatedExclusion,
     RelatedPin,
     TermStatistic,
 )
-from articles.recommendations import engine
+from articles.recommendations import engine, index
 from articles.recommendations.display import insert_inline_related, reason_text
+from articles.recommendations.index import KEY_TERMS, key_terms
 from articles.recommendations.scoring import CorpusStats, Doc, score
 from articles.recommendations.text import term_counts, tfidf_vector
 from tests.factories import (
@@ -96,8 +98,22 @@ def story(text, days_ago=0, state="published", tagged=None):
     return article
 
 
+FLOOD_DAYS = [
+    "<p>Relawan membagikan nasi bungkus dan air bersih kepada pengungsi di masjid.</p>",
+    "<p>Puskesmas membuka posko kesehatan; warga mengeluhkan gatal dan diare.</p>",
+    "<p>Sekolah di Sepinggan meliburkan murid karena ruang kelas tergenang lumpur.</p>",
+    "<p>Pedagang pasar menghitung kerugian setelah dagangan mereka terendam.</p>",
+    "<p>Petugas kebersihan mengangkut berton-ton sampah yang terbawa arus.</p>",
+]
+
+
 def flood_day(days):
-    return {**FLOOD_FOLLOW_UP, "title": f"Banjir Sepinggan hari ke-{days}"}
+    """A different story of the same flood on day ``days`` (1 to 5): related, no duplicate."""
+    return {
+        "title": f"Banjir Sepinggan hari ke-{days}",
+        "lead": "Warga Sepinggan masih bergulat dengan dampak banjir.",
+        "body": FLOOD_DAYS[days - 1] + "<p>Air banjir mulai surut di sebagian permukiman.</p>",
+    }
 
 
 def flood_tags(tags):
@@ -142,16 +158,44 @@ def test_batch_and_per_article_paths_agree(tags):
 
 
 def test_batch_index_weighs_every_article_against_the_whole_corpus():
-    """Each stored vector is the article's TF-IDF with the corpus's own statistics."""
+    """Each stored vector is the article's TF-IDF with the corpus's own statistics,
+    and its heaviest terms are its postings in the inverted index."""
     stories = [story(text, days_ago=days) for days, text in enumerate([FLOOD, BUDGET, FOOTBALL])]
     engine.recompute_all()
     frequency = dict(TermStatistic.objects.values_list("term", "article_count"))
     for article in stories:
         counts = term_counts(article.title, article.lead, article.body)
-        stored = dict(ArticleTerm.objects.filter(article=article).values_list("term", "weight"))
         expected = tfidf_vector(counts, frequency, len(stories))
-        assert stored.keys() == expected.keys()
-        assert all(stored[term] == pytest.approx(expected[term]) for term in expected)
+        assert ArticleVector.objects.get(article=article).weights == expected
+        postings = dict(ArticleTerm.objects.filter(article=article).values_list("term", "weight"))
+        assert postings == dict(key_terms(expected))
+        assert len(postings) == min(len(expected), KEY_TERMS)
+
+
+def test_deleting_an_article_removes_it_from_the_index():
+    """Index rows go with their article (Django's cascade: the table has no database constraint)."""
+    flood, budget = story(FLOOD, days_ago=2), story(BUDGET, days_ago=1)
+    engine.recompute_all()
+    flood.delete()
+    assert not ArticleTerm.objects.filter(article_id=flood.pk).exists()
+    assert not ArticleVector.objects.filter(article_id=flood.pk).exists()
+    assert ArticleTerm.objects.filter(article=budget).exists()
+
+
+def test_database_and_memory_postings_find_the_same_candidates(monkeypatch):
+    """The per-article SQL keeps each term's strongest postings exactly as the batch index does."""
+    monkeypatch.setattr(index, "POSTINGS_PER_TERM", 2)
+    monkeypatch.setattr(index, "TEXT_CANDIDATES", 3)
+    articles = [story(text, days_ago=9) for text in (FLOOD, FLOOD_FOLLOW_UP, BUDGET, FOOTBALL)]
+    articles += [story(flood_day(days), days) for days in range(1, 6)]
+    engine.recompute_all()
+    docs = index.load_docs([article.pk for article in articles])
+    memory = index.MemoryIndex(list(docs.values()))
+    for query in docs.values():
+        stats = index.database_stats(query)
+        found = index.database_candidates(query, stats)
+        assert found == {doc.pk for doc in memory.candidates(query, stats)}
+        assert 0 < len(found) <= 3
 
 
 def test_neighbouring_region_is_a_weaker_reason(tags):
@@ -331,6 +375,19 @@ def test_recompute_related_command_fills_every_public_block(tags):
     assert stored_block(flood) == [follow_up.pk]
     assert stored_block(follow_up) == [flood.pk]
     assert Article.objects.get(pk=draft.pk).related_computed_at is None
+
+
+def test_worker_processes_store_the_same_blocks(tags, monkeypatch):
+    """Sharing the batch among forked workers changes nothing in what is stored."""
+    articles = [story(FLOOD, days_ago=10, tagged=flood_tags(tags)), story(BUDGET, days_ago=3)]
+    articles += [story(flood_day(days), days, tagged=[tags["topic"]]) for days in range(1, 6)]
+    engine.recompute_all()
+    alone = {article.pk: stored_block(article) for article in articles}
+    monkeypatch.setattr(engine, "WORKER_CHUNK", 2)
+    RelatedArticle.objects.all().delete()
+    assert engine.recompute_all(workers=2) == len(articles)
+    assert {article.pk: stored_block(article) for article in articles} == alone
+    assert set(alone[articles[0].pk]) == {article.pk for article in articles[2:]}
 
 
 class TestInlineLink:

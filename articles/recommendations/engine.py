@@ -12,6 +12,7 @@ Both store their result as ``RelatedArticle`` rows, which the page reads.
 """
 
 import gc
+import multiprocessing
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +27,7 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleTerm,
+    ArticleVector,
     Region,
     RelatedArticle,
     RelatedExclusion,
@@ -37,8 +39,8 @@ from articles.recommendations.index import (
     MemoryIndex,
     database_candidates,
     database_stats,
+    key_terms,
     load_docs,
-    load_vectors,
     published_count,
     region_neighbours,
     tag_through,
@@ -47,6 +49,8 @@ from articles.recommendations.scoring import TAG_KINDS, CorpusStats, Doc, Recomm
 from articles.recommendations.text import term_counts, tfidf_vector
 
 BATCH_SIZE = 1000
+# Articles a worker scores per task of the batch recompute.
+WORKER_CHUNK = 500
 PINNED = [{"kind": "pinned"}]
 # True inside ``refreshes_deferred()``: per-article refreshes wait for one batch at its end.
 _deferring = ContextVar("related refreshes deferred", default=False)
@@ -62,7 +66,7 @@ def _text_fields(queryset):
 
 
 def index_article(article):
-    """Store the article's term vector, weighted by the corpus statistics.
+    """Store the article's term vector and key-term postings, weighted by the corpus statistics.
 
     An article indexed for the first time is counted in ``TermStatistic``; the
     counts are only approximate between two runs of ``recompute_related``,
@@ -73,11 +77,13 @@ def index_article(article):
     total = max(published_count(), 1)
     vector = tfidf_vector(counts, known, total)
     with transaction.atomic():
-        first_time = not ArticleTerm.objects.filter(article=article).exists()
+        _, first_time = ArticleVector.objects.update_or_create(
+            article=article, defaults={"weights": vector}
+        )
         ArticleTerm.objects.filter(article=article).delete()
         ArticleTerm.objects.bulk_create(
             ArticleTerm(article=article, term=term, weight=weight)
-            for term, weight in vector.items()
+            for term, weight in key_terms(vector)
         )
         if first_time:
             TermStatistic.objects.filter(term__in=known).update(
@@ -87,6 +93,12 @@ def index_article(article):
                 (TermStatistic(term=term, article_count=1) for term in counts if term not in known),
                 ignore_conflicts=True,
             )
+
+
+def unindex_article(article_pk):
+    """Take an article out of the index: it can no longer be found as a candidate."""
+    ArticleTerm.objects.filter(article_id=article_pk).delete()
+    ArticleVector.objects.filter(article_id=article_pk).delete()
 
 
 def _editor_choices(article_pk):
@@ -114,7 +126,7 @@ def compute(article_pk):
     if query is None:
         return []
     stats = database_stats(query)
-    candidates = load_docs(database_candidates(query, stats), terms=query.vector).values()
+    candidates = load_docs(database_candidates(query, stats)).values()
     pinned, excluded = _editor_choices(article_pk)
     count = related_count()
     found = recommend(
@@ -123,7 +135,6 @@ def compute(article_pk):
         stats,
         count=max(count - len(pinned), 0),
         excluded={*excluded, *pinned},
-        full_vectors=load_vectors,
     )
     return _with_pins(pinned, found, count)
 
@@ -164,7 +175,7 @@ def refresh_article(article_pk, *, neighbours=True):
     if article.status in Article.PUBLIC_STATUSES:
         index_article(article)
     else:
-        ArticleTerm.objects.filter(article=article).delete()
+        unindex_article(article_pk)
     if article.is_public:
         found = compute(article_pk)
         store(article_pk, found)
@@ -286,14 +297,21 @@ def _insert(model, columns, rows):
 
 
 def _store_index(docs, frequency):
+    weights_field = ArticleVector._meta.get_field("weights")
     with transaction.atomic():
         TermStatistic.objects.all().delete()
         _insert(TermStatistic, ["term", "article_count"], frequency.items())
+        ArticleVector.objects.all().delete()
+        _insert(
+            ArticleVector,
+            ["article_id", "weights"],
+            ((doc.pk, weights_field.get_db_prep_save(doc.vector, connection)) for doc in docs),
+        )
         ArticleTerm.objects.all().delete()
         _insert(
             ArticleTerm,
             ["article_id", "term", "weight"],
-            ((doc.pk, term, weight) for doc in docs for term, weight in doc.vector.items()),
+            ((doc.pk, term, weight) for doc in docs for term, weight in key_terms(doc.vector)),
         )
 
 
@@ -301,55 +319,99 @@ def _no_progress(iterable, _label, _total=None):
     return iterable
 
 
-def recompute_all(progress=_no_progress):
+def recompute_all(progress=_no_progress, workers=1):
     """Index and recompute every public article's block in one pass; returns how many.
 
-    ``progress(iterable, label, total)`` may wrap the long loops (a progress bar).
+    ``progress(iterable, label, total)`` may wrap the long loops (a progress bar);
+    ``workers`` processes share the scoring (forked: they inherit the index).
     """
     published = Article.objects.published()
     docs, frequency = _batch_docs(published, progress)
     stats = _batch_stats(docs)
     _store_index(docs, frequency)
-    index = MemoryIndex(docs)
+    batch = _Batch(docs, MemoryIndex(docs), stats, published)
     # Millions of long-lived objects (vectors, postings) would make every
-    # garbage collection walk them all, many times over the loop: set them aside.
+    # garbage collection walk them all, and forked workers copy every page it
+    # touches: set them aside.
     gc.collect()
     gc.freeze()
     try:
-        _store_blocks(docs, index, stats, published, progress)
+        _store_blocks(batch, published, progress, workers)
     finally:
         gc.unfreeze()
     return len(docs)
 
 
-def _store_blocks(docs, index, stats, published, progress):
+class _Batch:
+    """Everything the batch path scores with: built once, shared by the workers."""
+
+    def __init__(self, docs, index, stats, published):
+        self.docs, self.index, self.stats = docs, index, stats
+        self.pins = defaultdict(list)
+        for article_id, related_id in RelatedPin.objects.filter(related__in=published).values_list(
+            "article_id", "related_id"
+        ):
+            self.pins[article_id].append(related_id)
+        self.excluded = defaultdict(set)
+        for article_id, related_id in RelatedExclusion.objects.values_list(
+            "article_id", "related_id"
+        ):
+            self.excluded[article_id].add(related_id)
+        self.count = related_count()
+
+    def blocks(self, start, stop):
+        """(article id, block) for ``docs[start:stop]``: pure computation, no database."""
+        found = []
+        for query in self.docs[start:stop]:
+            pinned = self.pins[query.pk]
+            chosen = recommend(
+                query,
+                self.index.candidates(query, self.stats),
+                self.stats,
+                count=max(self.count - len(pinned), 0),
+                excluded=self.excluded[query.pk] | set(pinned),
+            )
+            found.append((query.pk, _with_pins(pinned, chosen, self.count)))
+        return found
+
+
+# The batch a forked worker inherits from its parent (set just before forking).
+_forked_batch = None
+
+
+def _forked_blocks(bounds):
+    return _forked_batch.blocks(*bounds)
+
+
+def _all_blocks(batch, workers):
+    """Every (article id, block), computed in ``workers`` processes, in article order."""
+    global _forked_batch
+    chunks = [(start, start + WORKER_CHUNK) for start in range(0, len(batch.docs), WORKER_CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        for bounds in chunks:
+            yield from batch.blocks(*bounds)
+        return
+    _forked_batch = batch
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for blocks in pool.imap(_forked_blocks, chunks):
+                yield from blocks
+    finally:
+        _forked_batch = None
+
+
+def _store_blocks(batch, published, progress, workers):
     """Compute every block from the in-memory index and store them all in one transaction."""
-    pins = defaultdict(list)
-    for article_id, related_id in RelatedPin.objects.filter(related__in=published).values_list(
-        "article_id", "related_id"
-    ):
-        pins[article_id].append(related_id)
-    excluded = defaultdict(set)
-    for article_id, related_id in RelatedExclusion.objects.values_list("article_id", "related_id"):
-        excluded[article_id].add(related_id)
-    count = related_count()
     now = timezone.now()
     computed_at = connection.ops.adapt_datetimefield_value(now)
     reasons_field = RelatedArticle._meta.get_field("reasons")
 
     def rows():
-        for query in progress(docs, "related", len(docs)):
-            pinned = pins[query.pk]
-            found = recommend(
-                query,
-                index.candidates(query, stats),
-                stats,
-                count=max(count - len(pinned), 0),
-                excluded=excluded[query.pk] | set(pinned),
-            )
-            for rank, item in enumerate(_with_pins(pinned, found, count), start=1):
+        blocks = progress(_all_blocks(batch, workers), "related", len(batch.docs))
+        for article_id, block in blocks:
+            for rank, item in enumerate(block, start=1):
                 reasons = reasons_field.get_db_prep_save(item.reasons, connection)
-                yield query.pk, item.article_id, rank, item.score, reasons, computed_at
+                yield article_id, item.article_id, rank, item.score, reasons, computed_at
 
     with transaction.atomic():
         RelatedArticle.objects.all().delete()

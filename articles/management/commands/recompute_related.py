@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -10,12 +11,20 @@ from articles.recommendations import recompute_all
 class Command(BaseCommand):
     help = "Recompute the related stories of every public article (after an import, for instance)."
 
-    def handle(self, verbosity, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that share the scoring (default: one per CPU core).",
+        )
+
+    def handle(self, verbosity, workers, **options):
         def progress(iterable, label, total=None):
             return tqdm(iterable, desc=label, total=total, disable=verbosity == 0, leave=False)
 
         started = time.monotonic()
-        count = recompute_all(progress=progress)
+        count = recompute_all(progress=progress, workers=workers)
         if verbosity:
             self.stdout.write(
                 _("Related stories recomputed for %(count)d articles in %(seconds).1f s.")
