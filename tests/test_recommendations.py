@@ -316,6 +316,30 @@ def test_tag_change_refreshes_after_commit(tags, django_capture_on_commit_callba
     assert {"kind": "official", "name": "Bagus Susetyo"} in link.reasons
 
 
+def test_one_articles_block_takes_no_more_queries_in_a_larger_archive(tags):
+    """Candidates come from the index in a bounded number of queries, never one per article.
+
+    (Fewer, if anything: a tag that became common no longer looks for candidates.)
+    """
+
+    def queries_for(article):
+        cache.clear()  # Counts of articles and tags are cached: count them every time.
+        with CaptureQueriesContext(connection) as queries:
+            engine.compute(article.pk)
+        return len(queries)
+
+    flood = story(FLOOD, days_ago=10, tagged=flood_tags(tags))
+    story(FLOOD_FOLLOW_UP, days_ago=5, tagged=flood_tags(tags))
+    engine.recompute_all()
+    small = queries_for(flood)
+    for days in range(1, 6):
+        story(flood_day(days), days, tagged=flood_tags(tags))
+        story({**BUDGET, "title": f"APBD dibahas, hari ke-{days}"}, days, tagged=[tags["city"]])
+    engine.recompute_all()
+    assert len(engine.compute(flood.pk)) == 5
+    assert queries_for(flood) <= small
+
+
 def test_missing_block_is_computed_on_demand(tags):
     """An article never computed (e.g. imported) gets its block when first read."""
     flood = story(FLOOD, days_ago=10, tagged=flood_tags(tags))

@@ -178,8 +178,9 @@ def database_candidates(query, stats):
         ids = {tag_id for key_kind, tag_id in keys if key_kind == kind}
         if ids:
             # The tag rows alone, by the tag's index, then the newest public
-            # among them: joined in one query, the database would rather walk
-            # every public article looking for the few with a rare tag.
+            # among them (a few of the newest may be drafts): joined in one
+            # query, the database would rather walk every public article
+            # looking for the few with a rare tag.
             tagged = tag_through(kind).objects.filter(tag_id__in=ids)
             newest = heapq.nlargest(
                 TAG_CANDIDATES * 4, set(tagged.values_list("content_object_id", flat=True))
