@@ -339,7 +339,29 @@ def recompute_all(progress=_no_progress, workers=1):
         _store_blocks(batch, published, progress, workers)
     finally:
         gc.unfreeze()
+    _refresh_planner_statistics()
     return len(docs)
+
+
+def _refresh_planner_statistics():
+    """Tell the database what the tables now hold, after millions of rows were replaced.
+
+    With stale statistics PostgreSQL sorts each term's postings instead of
+    reading the first few from the index (and without VACUUM it must visit the
+    table for every index entry); SQLite may pick the wrong index altogether.
+    """
+    quote = connection.ops.quote_name
+    tables = [model._meta.db_table for model in (ArticleTerm, ArticleVector, RelatedArticle)]
+    if connection.vendor == "postgresql":
+        # VACUUM cannot run inside a transaction: there ANALYZE is what can be done.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    elif connection.vendor == "sqlite":
+        command = "ANALYZE"
+    else:
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {quote(table)}")
 
 
 class _Batch:
